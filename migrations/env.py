@@ -1,0 +1,31 @@
+"""Alembic environment: the hub's own app supplies the engine and the models' metadata."""
+
+from __future__ import annotations
+
+from alembic import context
+from flask import has_app_context
+
+from lets_platform.db import db
+
+
+def _run() -> None:
+    connectable = db.engine
+    with connectable.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=db.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if has_app_context():
+    _run()
+else:
+    from lets_platform.app import create_app
+
+    with create_app().app_context():
+        _run()
+

@@ -1,0 +1,54 @@
+"""The REST framework: flask-smorest set-up, OpenAPI at /api/v1/openapi.json, commit at the edge."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+from flask_smorest import Api, Blueprint
+from sqlalchemy.exc import SQLAlchemyError
+
+from lets_platform.db import db
+from lets_platform.errors import TemporarilyUnavailable, problem_response
+
+API_PREFIX = "/api/v1"
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("API_TITLE", "lets")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
+    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist/")
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "components": {
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            },
+            "security": [{"bearer": []}],
+        },
+    )
+    app.extensions["lets_api"] = Api(app)
+    app.after_request(commit_at_the_edge)
+
+
+def register(app: Flask, blueprint: Blueprint) -> None:
+    """Add an area's REST blueprint to the app and to its OpenAPI document."""
+    app.extensions["lets_api"].register_blueprint(blueprint)
+
+
+def commit_at_the_edge(response: Response) -> Response:
+    """Commit the request's unit of work if it succeeded, else roll it back.
+
+    Operations only flush; this is the one place a request's changes become durable.
+    """
+    if response.status_code >= 400:
+        db.session.rollback()
+        return response
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return problem_response(TemporarilyUnavailable().to_problem())
+    return response

@@ -1,0 +1,37 @@
+"""The application factory: config, extensions, then the area packages named in LETS_MODULES."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from flask import Flask
+
+from lets_platform import api, db, errors, jobs, views
+from lets_platform.config import default_instance_path, from_environment
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the hub. ``config`` overrides anything read from the environment.
+
+    Nothing here touches the database; area packages are imported by name so that the
+    kernel never imports upward (``lets_tenants``, ``lets_federation``).
+    """
+    config = dict(config or {})
+    instance_path = config.pop("LETS_INSTANCE_PATH", None) or default_instance_path()
+    app = Flask("lets_platform", instance_path=instance_path)
+    app.config.update(from_environment(instance_path))
+    app.config.update(config)
+
+    db.init_app(app)
+    api.init_app(app)
+    errors.register_handlers(app)
+    jobs.init_app(app)
+    views.init_app(app)
+
+    from lets_platform.tenancy.api import blp as schemes_blp
+
+    api.register(app, schemes_blp)
+    for name in filter(None, (m.strip() for m in app.config["LETS_MODULES"].split(","))):
+        importlib.import_module(name).init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""The append-only audit log of security- and money-relevant acts."""

@@ -1,0 +1,53 @@
+"""Configuration, read only from ``LETS_*`` environment variables, with documented defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+#: Area packages loaded by the app factory, in order; each exposes ``init_app(app)``.
+DEFAULT_MODULES = "lets_tenants,lets_federation"
+
+
+def default_instance_path() -> str:
+    """The instance folder: ``$LETS_INSTANCE_PATH`` or ``./instance`` under the working directory."""
+    return os.environ.get("LETS_INSTANCE_PATH") or str(Path.cwd() / "instance")
+
+
+def from_environment(instance_path: str) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment.
+
+    Args:
+        instance_path: folder for the embedded SQLite file and generated secrets.
+    Returns:
+        a dict of config keys; ``create_app(config=...)`` overrides any of them.
+    """
+    env = os.environ
+    database_url = env.get("LETS_DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'lets.sqlite'}"
+    return {
+        "SECRET_KEY": env.get("LETS_SECRET_KEY") or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "LETS_REDIS_URL": env.get("LETS_REDIS_URL") or None,
+        "LETS_MODULES": env.get("LETS_MODULES", DEFAULT_MODULES),
+        "LETS_PASSWORD_HASH": env.get("LETS_PASSWORD_HASH", "argon2"),
+        "LETS_PUBLIC_URL": env.get("LETS_PUBLIC_URL") or None,
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way (``postgresql://``)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A secret key generated once and kept in the instance folder (embedded default only)."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,150 @@
+"""Named errors and their rendering as ``application/problem+json``.
+
+Every rule the hub enforces raises one ``LetsError`` subclass with a stable ``code``;
+one set of handlers turns them, and every other failure, into problem documents.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from flask import Flask, Response, json
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE_BASE = "https://lets.example/problems/"
+
+
+class LetsError(Exception):
+    """Base of all named errors. Subclasses set ``code``, ``status`` and ``title``."""
+
+    code: ClassVar[str] = "error"
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "The request could not be carried out."
+
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.extra = extra
+
+    def to_problem(self) -> dict[str, Any]:
+        return problem(self.status, self.code, self.title, self.detail, **self.extra)
+
+
+def _error(code: str, status: int, title: str) -> type[LetsError]:
+    name = "".join(part.capitalize() for part in code.split("_"))
+    return type(name, (LetsError,), {"code": code, "status": status, "title": title})
+
+
+# Input and identity
+ValidationFailed = _error("validation_failed", 422, "The request body or query is not valid.")
+NotFound = _error("not_found", 404, "No such resource.")
+Unauthenticated = _error("unauthenticated", 401, "A valid bearer token is required.")
+NotPermitted = _error("not_permitted", 403, "You may not do this.")
+Conflict = _error("conflict", 409, "The resource is not in a state that allows this.")
+TemporarilyUnavailable = _error(
+    "temporarily_unavailable", 503, "The hub is busy or the database is unreachable; try again."
+)
+
+# Ledger, in the order they are checked (TigerBeetle style: the first that applies wins)
+AccountsMustBeDifferent = _error(
+    "accounts_must_be_different", 422, "Payer and payee must be different accounts."
+)
+AmountInvalid = _error(
+    "amount_invalid", 422, "The amount must be a decimal string with at most the currency's decimals."
+)
+AmountMustBePositive = _error("amount_must_be_positive", 422, "The amount must be more than zero.")
+AmountTooLarge = _error("amount_too_large", 422, "The amount is larger than any account may hold.")
+PayerNotFound = _error("payer_not_found", 404, "The payer account does not exist in this scheme.")
+PayeeNotFound = _error("payee_not_found", 404, "The payee account does not exist in this scheme.")
+AccountClosed = _error("account_closed", 409, "The account is closed.")
+AccountSuspended = _error("account_suspended", 409, "The account is suspended.")
+SchemeNotTrading = _error("scheme_not_trading", 409, "The scheme is not trading.")
+ExistsWithDifferentFields = _error(
+    "exists_with_different_fields", 409, "A transfer with this id exists with different fields."
+)
+ExceedsCreditLimit = _error(
+    "exceeds_credit_limit", 422, "The payment would take the payer below their credit limit."
+)
+ExceedsUpperLimit = _error(
+    "exceeds_upper_limit", 422, "The payment would take the payee above their upper limit."
+)
+
+
+def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
+
+
+def problem_response(body: dict[str, Any]) -> Response:
+    return Response(
+        json.dumps(body), status=body["status"], mimetype="application/problem+json"
+    )
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "not_permitted",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+}
+
+
+def http_problem(exc: HTTPException) -> dict[str, Any]:
+    """Map a werkzeug/flask-smorest HTTP error (including webargs 422s) to a problem."""
+    status = exc.code or 500
+    code = _HTTP_CODES.get(status, "http_error")
+    extra: dict[str, Any] = {}
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if messages:
+        # webargs nests errors by location ("json", "query"); keep the field messages.
+        extra["errors"] = {k: v for loc in messages.values() for k, v in loc.items()} if all(
+            isinstance(v, dict) for v in messages.values()
+        ) else messages
+    message = data.get("message") if isinstance(data, dict) else None
+    detail = message or exc.description or exc.name
+    if code == "validation_failed":
+        detail = "The request is not valid: " + "; ".join(
+            f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+            for k, v in (extra.get("errors") or {}).items()
+        ) if extra.get("errors") else detail
+    return problem(status, code, exc.name, str(detail), **extra)
+
+
+def register_handlers(app: Flask) -> None:
+    @app.errorhandler(LetsError)
+    def _lets_error(exc: LetsError) -> Response:
+        return problem_response(exc.to_problem())
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        return problem_response(http_problem(exc))
+
+    @app.errorhandler(OperationalError)
+    def _db_down(exc: DBAPIError) -> Response:
+        log.warning("database unavailable: %s", exc)
+        return problem_response(TemporarilyUnavailable().to_problem())
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unexpected error")
+        return problem_response(
+            problem(500, "internal_error", "Internal error", "Something went wrong; it was logged.")
+        )

@@ -1,0 +1,1 @@
+"""Persons, passwords, API bearer tokens and per-scheme role grants."""

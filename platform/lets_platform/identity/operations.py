@@ -1,0 +1,161 @@
+"""Creating persons, hashing passwords, issuing and checking bearer tokens, granting roles."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
+from sqlalchemy import select
+
+from lets_platform.audit.operations import record
+from lets_platform.db import db, utcnow
+from lets_platform.errors import LetsError, ValidationFailed, _error
+from lets_platform.identity.models import ApiToken, Person, RoleGrant
+
+PersonExists = _error("person_exists", 409, "A person with this email exists already.")
+PersonNotFound = _error("person_not_found", 404, "No person has this email.")
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TOKEN_PREFIX = "lets_"
+
+
+def _hasher() -> PasswordHasher:
+    """argon2id; the ``fast`` setting (tests only) trades strength for speed."""
+    fast = has_app_context() and current_app.config.get("LETS_PASSWORD_HASH") == "fast"
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1) if fast else PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(person: Person, password: str) -> bool:
+    if not person.password_hash:
+        return False
+    try:
+        return _hasher().verify(person.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not _EMAIL.match(email):
+        raise ValidationFailed(f"{email!r} is not an email address.", errors={"email": ["invalid"]})
+    return email
+
+
+def find_person(email: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
+
+
+def get_person(email: str) -> Person:
+    person = find_person(email)
+    if person is None:
+        raise PersonNotFound(f"No person has the email {email!r}.")
+    return person
+
+
+def add_person(
+    email: str, display_name: str, *, password: str | None = None, admin: bool = False
+) -> Person:
+    """Create a person; raises ``person_exists`` if the email is taken."""
+    email = normalise_email(email)
+    if find_person(email) is not None:
+        raise PersonExists(f"A person with the email {email!r} exists already.")
+    if not display_name or not display_name.strip():
+        raise ValidationFailed("A display name is required.", errors={"name": ["required"]})
+    person = Person(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password) if password else None,
+        is_admin=admin,
+    )
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def find_or_add_person(email: str, display_name: str) -> Person:
+    return find_person(email) or add_person(email, display_name)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(person: Person, name: str = "cli") -> str:
+    """Create a bearer token for ``person``; returns the token, which is not stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(person_id=person.id, token_hash=_digest(token), name=name))
+    record("token.issued", f"person:{person.email}", actor_id=person.id, name=name)
+    db.session.flush()
+    return token
+
+
+def person_for_token(token: str) -> Person | None:
+    """The person a live token belongs to, or None."""
+    return db.session.scalar(
+        select(Person)
+        .join(ApiToken, ApiToken.person_id == Person.id)
+        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+    )
+
+
+def grant_role(
+    person: Person, role: str, *, scheme_id: int | None, granted_by: Person | None
+) -> RoleGrant:
+    """Grant ``role`` to ``person`` in a scheme (or platform-wide); a live grant is reused."""
+    existing = db.session.scalar(
+        select(RoleGrant).where(
+            RoleGrant.person_id == person.id,
+            RoleGrant.scheme_id.is_(None) if scheme_id is None else RoleGrant.scheme_id == scheme_id,
+            RoleGrant.role == role,
+            RoleGrant.revoked_at.is_(None),
+        )
+    )
+    if existing:
+        return existing
+    grant = RoleGrant(
+        person_id=person.id,
+        scheme_id=scheme_id,
+        role=role,
+        granted_by_id=granted_by.id if granted_by else None,
+    )
+    db.session.add(grant)
+    record(
+        "role.granted",
+        f"person:{person.email}",
+        actor_id=granted_by.id if granted_by else None,
+        scheme_id=scheme_id,
+        role=role,
+    )
+    db.session.flush()
+    return grant
+
+
+def revoke_role(person: Person, role: str, *, scheme_id: int, revoked_by: Person | None) -> None:
+    for grant in db.session.scalars(
+        select(RoleGrant).where(
+            RoleGrant.person_id == person.id,
+            RoleGrant.scheme_id == scheme_id,
+            RoleGrant.role == role,
+            RoleGrant.revoked_at.is_(None),
+        )
+    ):
+        grant.revoked_at = utcnow()
+        record(
+            "role.revoked",
+            f"person:{person.email}",
+            actor_id=revoked_by.id if revoked_by else None,
+            scheme_id=scheme_id,
+            role=role,
+        )
+    db.session.flush()
+
+
+__all__ = ["LetsError"]

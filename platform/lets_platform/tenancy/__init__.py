@@ -1,0 +1,1 @@
+"""Regional networks and schemes (the tenants), with their currencies."""

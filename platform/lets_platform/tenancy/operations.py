@@ -1,0 +1,129 @@
+"""Provisioning regional networks and schemes, and finding a scheme by its slug."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+
+from lets_platform.audit.operations import record
+from lets_platform.db import db
+from lets_platform.errors import ValidationFailed, _error
+from lets_platform.identity.models import Person
+from lets_platform.money import parse_signed
+from lets_platform.signals import scheme_provisioned
+from lets_platform.tenancy.models import Network, Scheme
+
+SchemeNotFound = _error("scheme_not_found", 404, "No scheme has this slug.")
+SchemeExists = _error("scheme_exists", 409, "A scheme with this slug exists already.")
+NetworkExists = _error("network_exists", 409, "A network with this slug exists already.")
+RateInvalid = _error(
+    "rate_invalid", 422, "A rate is a positive decimal or fraction string such as \"10\" or \"25/2\"."
+)
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_RATE = re.compile(r"^\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?$")
+
+
+def check_slug(slug: str, field: str = "slug") -> str:
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        raise ValidationFailed(
+            f"{slug!r} is not a valid slug: lower-case letters, digits and dashes.",
+            errors={field: ["invalid slug"]},
+        )
+    return slug
+
+
+def parse_rate(value: Any) -> Fraction:
+    """A positive exact rate from ``"10"``, ``"12.5"`` or ``"25/2"``; floats are refused."""
+    if not isinstance(value, str) or not _RATE.match(value.strip()):
+        raise RateInvalid(f"{value!r} is not a rate such as \"10\", \"12.5\" or \"25/2\".")
+    num, _, den = value.strip().partition("/")
+    rate = Fraction(num) / Fraction(den or "1")
+    if rate <= 0 or rate.denominator > 10**12 or rate.numerator > 10**12:
+        raise RateInvalid(f"{value!r} must be positive and of sensible size.")
+    return rate
+
+
+def format_rate(num: int, den: int) -> str:
+    return str(num) if den == 1 else f"{num}/{den}"
+
+
+def get_scheme(slug: str) -> Scheme:
+    scheme = db.session.scalar(select(Scheme).where(Scheme.slug == slug))
+    if scheme is None:
+        raise SchemeNotFound(f"There is no scheme {slug!r}.")
+    return scheme
+
+
+def list_schemes() -> list[Scheme]:
+    return list(db.session.scalars(select(Scheme).order_by(Scheme.slug)))
+
+
+def ensure_network(slug: str, name: str | None = None) -> Network:
+    """The network with ``slug``, created (named from the slug unless given) if new."""
+    check_slug(slug, "network")
+    network = db.session.scalar(select(Network).where(Network.slug == slug))
+    if network is None:
+        network = Network(slug=slug, name=name or slug.replace("-", " ").title())
+        db.session.add(network)
+        db.session.flush()
+    return network
+
+
+def provision_scheme(
+    *,
+    slug: str,
+    name: str,
+    currency_code: str,
+    currency_name: str,
+    decimals: int = 2,
+    network: str | None = None,
+    rate: str = "1",
+    default_min_balance: str = "0",
+    default_max_balance: str | None = None,
+    kind: str = "scheme",
+    actor: Person | None = None,
+) -> Scheme:
+    """Create a scheme (tenant) with its currency; its federation account follows by signal.
+
+    Args:
+        rate: units of this currency per federation unit, exact ("10", "25/2").
+        default_min_balance / default_max_balance: decimal strings in the scheme's currency.
+    Returns:
+        the flushed scheme.
+    """
+    check_slug(slug)
+    if db.session.scalar(select(Scheme.id).where(Scheme.slug == slug)) is not None:
+        raise SchemeExists(f"A scheme {slug!r} exists already.")
+    if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 4:
+        raise ValidationFailed("decimals must be 0 to 4.", errors={"currency.decimals": ["0-4"]})
+    floor = parse_signed(default_min_balance, decimals)
+    ceiling = parse_signed(default_max_balance, decimals) if default_max_balance else None
+    if floor > 0 or (ceiling is not None and ceiling < 0):
+        raise ValidationFailed(
+            "The default credit limit must be zero or below and the upper limit zero or above.",
+            errors={"default_min_balance": ["must be <= 0"]},
+        )
+    fraction = parse_rate(rate)
+    scheme = Scheme(
+        slug=slug,
+        name=name.strip(),
+        network=ensure_network(network) if network else None,
+        kind=kind,
+        currency_code=currency_code.strip().upper(),
+        currency_name=currency_name.strip(),
+        currency_decimals=decimals,
+        rate_num=fraction.numerator,
+        rate_den=fraction.denominator,
+        default_min_balance=floor,
+        default_max_balance=ceiling,
+    )
+    db.session.add(scheme)
+    db.session.flush()
+    record("scheme.provisioned", f"scheme:{slug}", actor_id=actor.id if actor else None,
+           scheme_id=scheme.id)
+    scheme_provisioned.send(scheme, actor=actor)
+    return scheme

@@ -1,0 +1,37 @@
+"""Everything inside one scheme: members, accounts, the ledger, invoices and statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from lets_platform import demo as demo_registry
+from lets_platform import invariants
+from lets_platform.api import register
+from lets_platform.signals import scheme_provisioned
+
+
+def _open_federation_account(scheme: Any, **_: Any) -> None:
+    from lets_tenants.accounts.operations import open_federation_account
+
+    open_federation_account(scheme)
+
+
+def init_app(app: Flask) -> None:
+    from lets_tenants import cli
+    from lets_tenants.accounts.api import blp as accounts
+    from lets_tenants.demo import seed
+    from lets_tenants.invoices.api import blp as invoices
+    from lets_tenants.ledger import tasks  # noqa: F401  (declares the actors)
+    from lets_tenants.ledger.api import blp as transfers
+    from lets_tenants.ledger.checks import check_ledger
+    from lets_tenants.membership.api import blp as members
+    from lets_tenants.statements.api import blp as statements
+
+    for blueprint in (members, accounts, transfers, invoices, statements):
+        register(app, blueprint)
+    scheme_provisioned.connect(_open_federation_account)
+    invariants.register("ledger", check_ledger)
+    demo_registry.register(10, "ledger", seed)
+    cli.init_app(app)

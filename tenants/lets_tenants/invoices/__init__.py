@@ -1,0 +1,1 @@
+"""Invoices: a member asks another to pay; the payer accepts (it pays) or declines."""

@@ -1,0 +1,51 @@
+"""Marshmallow schemas for invoices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from lets_platform.money import format_amount
+from lets_platform.tenancy.models import Scheme
+from lets_tenants.invoices.models import INVOICE_STATES, Invoice
+from lets_tenants.ledger.schemas import AMOUNT_DOC
+
+
+class InvoiceIn(Schema):
+    payer = fields.String(required=True, metadata={"description": "who is asked to pay"})
+    payee = fields.String(load_default=None,
+                          metadata={"description": "who is to be paid; default: your account"})
+    amount = fields.Raw(required=True, metadata=AMOUNT_DOC)
+    memo = fields.Raw(load_default="", metadata={"type": "string"})
+
+
+class InvoiceListArgs(Schema):
+    account = fields.String(load_default=None)
+    state = fields.String(load_default=None, validate=validate.OneOf(INVOICE_STATES))
+
+
+class InvoiceOut(Schema):
+    id = fields.String()
+    payer = fields.String()
+    payee = fields.String()
+    amount = fields.String()
+    memo = fields.String()
+    state = fields.String()
+    transfer = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+
+
+def invoice_out(scheme: Scheme, invoice: Invoice) -> dict[str, Any]:
+    return {
+        "id": str(invoice.id),
+        "payer": invoice.payer.name,
+        "payee": invoice.sender.name,
+        "amount": format_amount(invoice.amount, scheme.currency_decimals),
+        "memo": invoice.memo,
+        "state": invoice.state,
+        "transfer": str(invoice.transfer_id) if invoice.transfer_id else None,
+        "created_at": invoice.created_at,
+        "decided_at": invoice.decided_at,
+    }

@@ -1,0 +1,1 @@
+"""Transfers: payments, holds, corrections; the rules that keep every scheme's books zero-sum."""

@@ -1,0 +1,427 @@
+"""Moving value between two accounts of one scheme: pay, hold, post, void, correct.
+
+Every function here keeps the ledger's invariants (checked by ``lets audit``):
+
+* each scheme's balances sum to zero;
+* every balance equals the sum of its posted transfers in, less those out,
+  and ``held`` equals the sum of its pending transfers out;
+* ``balance - held >= min_balance`` and ``balance <= max_balance`` for every account.
+
+Balances move by conditional UPDATEs, in account-id order, whose WHERE clause carries
+the limit check, so there is no read-then-write window and no deadlock between payments.
+A refused step undoes what this call already wrote in the transaction, so a caller that
+catches the error and goes on finds nothing half-written. Functions only flush.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lets_platform.db import db, utcnow
+from lets_platform.errors import (
+    AccountClosed,
+    AccountsMustBeDifferent,
+    AccountSuspended,
+    ExceedsCreditLimit,
+    ExceedsUpperLimit,
+    ExistsWithDifferentFields,
+    LetsError,
+    PayeeNotFound,
+    PayerNotFound,
+    SchemeNotTrading,
+    ValidationFailed,
+    _error,
+)
+from lets_platform.identity.models import Person
+from lets_platform.money import MAX_MINOR_UNITS, Money, format_amount
+from lets_platform.tenancy.models import Scheme
+from lets_tenants.accounts.models import Account
+from lets_tenants.ledger.models import CHANNELS, Transfer
+
+TransferNotFound = _error("transfer_not_found", 404, "No such transfer in this scheme.")
+TransferNotPending = _error("transfer_not_pending", 409, "The transfer is no longer pending.")
+TransferNotPosted = _error("transfer_not_posted", 409, "Only a posted transfer can be corrected.")
+CorrectionExceedsOriginal = _error(
+    "correction_exceeds_original", 422, "Corrections may not exceed what the transfer moved."
+)
+
+_IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1c1f0e-1e0a-4b8e-9a53-3c2f2a7d9b10")
+MAX_MEMO = 500
+
+
+@dataclass(frozen=True)
+class Result:
+    transfer: Transfer
+    #: False when the id existed already and the original is returned (a replay).
+    created: bool
+
+
+def parse_id(value: Any) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationFailed(f"{value!r} is not a UUID.", errors={"id": ["not a UUID"]}) from None
+
+
+def id_from_idempotency_key(scheme: Scheme, person: Person, key: str) -> uuid.UUID:
+    """The transfer id an ``Idempotency-Key`` header stands for (per scheme and caller)."""
+    return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{scheme.id}:{person.id}:{key}")
+
+
+def _amount(scheme: Scheme, amount: Any) -> int:
+    if isinstance(amount, Money):
+        if amount.currency.code != scheme.currency_code:
+            raise ValidationFailed(f"{amount} is not in {scheme.currency_code}.")
+        return amount.minor
+    return scheme.currency.parse(amount).minor
+
+
+def transfer(
+    scheme: Scheme,
+    *,
+    payer: str,
+    payee: str,
+    amount: Any,
+    entered_by: Person | None,
+    id: Any = None,
+    memo: str = "",
+    kind: str = "payment",
+    channel: str = "online",
+    corrects: uuid.UUID | None = None,
+    pending: bool = False,
+    allow_suspended: bool = False,
+) -> Result:
+    """Move ``amount`` from ``payer`` to ``payee`` (account names in ``scheme``).
+
+    Args:
+        amount: a decimal string in the scheme's currency ("12.50"), or Money.
+        id: the transfer's UUID; a repeat with the same fields returns the original.
+        pending: hold the amount on the payer (counted against the floor) instead of
+            posting; ``post_pending`` or ``void_pending`` finishes it.
+        allow_suspended: let a suspended account take part (organisers' corrections).
+    Returns:
+        the transfer and whether it was created now.
+    Raises:
+        the first named error that applies, in the ledger's documented order; nothing
+        is written when one is raised.
+    """
+    if payer == payee:
+        raise AccountsMustBeDifferent(f"{payer!r} cannot pay itself.")
+    minor = _amount(scheme, amount)
+    memo = _memo(memo)
+    if channel not in CHANNELS:
+        raise ValidationFailed(f"{channel!r} is not a channel.", errors={"channel": ["invalid"]})
+    wanted = {"payer": payer, "payee": payee, "amount": minor, "memo": memo, "kind": kind,
+              "channel": channel, "corrects_id": corrects}
+    transfer_id = uuid.uuid4() if id is None else parse_id(id)
+    if id is not None and (existing := _find(transfer_id)) is not None:
+        return _replay(scheme, existing, wanted)
+    payer_account, payee_account = _accounts(scheme, payer, payee)
+    for account in (payer_account, payee_account):
+        _check_status(account, allow_suspended)
+    if not scheme.is_trading:
+        raise SchemeNotTrading(f"{scheme.slug} is {scheme.status}.")
+    now = utcnow()
+    row = _insert(
+        id=transfer_id, scheme_id=scheme.id, payer_id=payer_account.id,
+        payee_id=payee_account.id, amount=minor, memo=memo, kind=kind, channel=channel,
+        state="pending" if pending else "posted", entered_by_id=entered_by.id if entered_by else None,
+        corrects_id=corrects, created_at=now, posted_at=None if pending else now,
+    )
+    if row is None:  # the same id was committed by a concurrent request
+        existing = _find(transfer_id)
+        assert existing is not None
+        return _replay(scheme, existing, wanted)
+    steps = [(payer_account, _hold if pending else _debit)]
+    if not pending:
+        steps.append((payee_account, _credit))
+    try:
+        _apply_in_order(steps, minor, allow_suspended)
+    except LetsError:
+        db.session.execute(delete(Transfer).where(Transfer.seq == row.seq))
+        db.session.expunge(row)
+        raise
+    return Result(row, True)
+
+
+def _memo(memo: Any) -> str:
+    memo = "" if memo is None else memo
+    if not isinstance(memo, str) or len(memo) > MAX_MEMO:
+        raise ValidationFailed(f"The memo must be text of at most {MAX_MEMO} characters.",
+                               errors={"memo": ["too long"]})
+    return memo.strip()
+
+
+def _find(transfer_id: uuid.UUID) -> Transfer | None:
+    return db.session.scalar(select(Transfer).where(Transfer.id == transfer_id))
+
+
+def _replay(scheme: Scheme, existing: Transfer, wanted: dict[str, Any]) -> Result:
+    have = {"payer": existing.payer.name, "payee": existing.payee.name, "amount": existing.amount,
+            "memo": existing.memo, "kind": existing.kind, "channel": existing.channel,
+            "corrects_id": existing.corrects_id}
+    if existing.scheme_id != scheme.id:
+        raise ExistsWithDifferentFields("A transfer with this id exists already.")
+    differing = sorted(k for k in have if have[k] != wanted[k])
+    if differing:
+        raise ExistsWithDifferentFields(
+            f"Transfer {existing.id} exists with a different {', '.join(differing)}.",
+            fields=differing,
+        )
+    return Result(existing, False)
+
+
+def _accounts(scheme: Scheme, payer: str, payee: str) -> tuple[Account, Account]:
+    found = {
+        a.name: a
+        for a in db.session.scalars(
+            select(Account).where(Account.scheme_id == scheme.id, Account.name.in_([payer, payee]))
+        )
+    }
+    if payer not in found:
+        raise PayerNotFound(f"There is no account {payer!r} in {scheme.slug}.")
+    if payee not in found:
+        raise PayeeNotFound(f"There is no account {payee!r} in {scheme.slug}.")
+    return found[payer], found[payee]
+
+
+def _check_status(account: Account, allow_suspended: bool) -> None:
+    if account.status == "closed":
+        raise AccountClosed(f"The account {account.name!r} is closed.")
+    if account.status == "suspended" and not allow_suspended:
+        raise AccountSuspended(f"The account {account.name!r} is suspended.")
+
+
+def _insert(**values: Any) -> Transfer | None:
+    """INSERT the transfer unless its id exists; returns the new row, or None."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Transfer).values(**values).on_conflict_do_nothing(index_elements=["id"])
+    return db.session.scalars(statement.returning(Transfer)).first()
+
+
+def _statuses(allow_suspended: bool) -> tuple[str, ...]:
+    return ("active", "suspended") if allow_suspended else ("active",)
+
+
+def _debit(account: Account, amount: int, allow_suspended: bool) -> bool:
+    return _update(account, {"balance": Account.balance - amount}, allow_suspended,
+                   Account.balance - Account.held - amount >= Account.min_balance)
+
+
+def _hold(account: Account, amount: int, allow_suspended: bool) -> bool:
+    return _update(account, {"held": Account.held + amount}, allow_suspended,
+                   Account.balance - Account.held - amount >= Account.min_balance)
+
+
+def _credit(account: Account, amount: int, allow_suspended: bool) -> bool:
+    ceiling = func.coalesce(Account.max_balance, MAX_MINOR_UNITS)
+    return _update(account, {"balance": Account.balance + amount}, allow_suspended,
+                   Account.balance + amount <= ceiling)
+
+
+def _update(account: Account, values: dict[str, Any], allow_suspended: bool, limit: Any) -> bool:
+    statement = (
+        update(Account)
+        .where(Account.id == account.id, Account.status.in_(_statuses(allow_suspended)), limit)
+        .values(**values)
+        .returning(Account.id)
+        .execution_options(synchronize_session=False)
+    )
+    done = db.session.execute(statement).first() is not None
+    db.session.expire(account, ["balance", "held"])
+    return done
+
+
+def _unconditional(account: Account, **deltas: int) -> None:
+    values = {name: getattr(Account, name) + delta for name, delta in deltas.items()}
+    db.session.execute(
+        update(Account).where(Account.id == account.id).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(account, ["balance", "held"])
+
+
+_INVERSE = {"_debit": {"balance": +1}, "_hold": {"held": -1}, "_credit": {"balance": -1}}
+
+
+def _apply_in_order(steps: list[tuple[Account, Any]], amount: int, allow_suspended: bool) -> None:
+    """Run the balance steps in account-id order; on a refusal undo the ones done, raise."""
+    done: list[tuple[Account, Any]] = []
+    for account, step in sorted(steps, key=lambda s: s[0].id):
+        if not step(account, amount, allow_suspended):
+            for undo_account, undo_step in done:
+                inverse = _INVERSE[undo_step.__name__]
+                _unconditional(undo_account, **{k: v * amount for k, v in inverse.items()})
+            raise _refusal(account, step, amount)
+        done.append((account, step))
+
+
+def _refusal(account: Account, step: Any, amount: int) -> LetsError:
+    """Name why a conditional UPDATE matched no row."""
+    db.session.refresh(account)
+    if account.status == "closed":
+        return AccountClosed(f"The account {account.name!r} is closed.")
+    if account.status == "suspended":
+        return AccountSuspended(f"The account {account.name!r} is suspended.")
+    decimals = _decimals(account)
+    if step is _credit:
+        return ExceedsUpperLimit(
+            f"{account.name!r} may receive at most "
+            f"{format_amount(_room(account), decimals)} more.",
+        )
+    return ExceedsCreditLimit(
+        f"{account.name!r} has {format_amount(max(account.available, 0), decimals)} available; "
+        f"{format_amount(amount, decimals)} was asked.",
+        available=format_amount(max(account.available, 0), decimals),
+    )
+
+
+def _room(account: Account) -> int:
+    ceiling = MAX_MINOR_UNITS if account.max_balance is None else account.max_balance
+    return max(ceiling - account.balance, 0)
+
+
+def _decimals(account: Account) -> int:
+    return db.session.get_one(Scheme, account.scheme_id).currency_decimals
+
+
+def get_transfer(scheme: Scheme, transfer_id: Any) -> Transfer:
+    """A transfer of ``scheme`` by id; another scheme's transfer is not found."""
+    try:
+        tid = parse_id(transfer_id)
+    except ValidationFailed:
+        raise TransferNotFound(f"There is no transfer {transfer_id!r}.") from None
+    found = db.session.scalar(
+        select(Transfer).where(Transfer.id == tid, Transfer.scheme_id == scheme.id)
+    )
+    if found is None:
+        raise TransferNotFound(f"There is no transfer {transfer_id} in {scheme.slug}.")
+    return found
+
+
+def post_pending(scheme: Scheme, transfer_id: Any) -> Transfer:
+    """Post a pending transfer: the held amount leaves the payer and reaches the payee.
+
+    Idempotent: posting a posted transfer returns it unchanged. If the payee may not
+    receive it (closed, upper limit), nothing changes and the error is raised; the
+    caller then usually voids it.
+    """
+    found = get_transfer(scheme, transfer_id)
+    if found.state == "posted":
+        return found
+    if found.state != "pending":
+        raise TransferNotPending(f"Transfer {found.id} is {found.state}.")
+    claimed = db.session.execute(
+        update(Transfer)
+        .where(Transfer.seq == found.seq, Transfer.state == "pending")
+        .values(state="posted", posted_at=utcnow())
+        .returning(Transfer.seq)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if claimed is None:
+        db.session.refresh(found)
+        return post_pending(scheme, transfer_id)
+    payer, payee = found.payer, found.payee
+    _unconditional(payer, balance=-found.amount, held=-found.amount)
+    if not _credit(payee, found.amount, allow_suspended=False):
+        _unconditional(payer, balance=found.amount, held=found.amount)
+        db.session.execute(
+            update(Transfer).where(Transfer.seq == found.seq)
+            .values(state="pending", posted_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.expire(found)
+        raise _refusal(payee, _credit, found.amount)
+    db.session.expire(found)
+    return found
+
+
+def void_pending(scheme: Scheme, transfer_id: Any, reason: str) -> Transfer:
+    """Release a pending transfer's hold and keep why. Idempotent for a voided transfer."""
+    found = get_transfer(scheme, transfer_id)
+    if found.state == "voided":
+        return found
+    if found.state != "pending":
+        raise TransferNotPending(f"Transfer {found.id} is {found.state}.")
+    claimed = db.session.execute(
+        update(Transfer)
+        .where(Transfer.seq == found.seq, Transfer.state == "pending")
+        .values(state="voided", void_reason=reason[:200])
+        .returning(Transfer.seq)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if claimed is not None:
+        _unconditional(found.payer, held=-found.amount)
+    db.session.expire(found)
+    return get_transfer(scheme, transfer_id) if claimed is None else found
+
+
+def correct(
+    scheme: Scheme, transfer_id: Any, *, entered_by: Person, amount: Any = None,
+    memo: str = "", id: Any = None,
+) -> Result:
+    """Compensate a posted transfer with a new transfer the other way (never an edit).
+
+    Args:
+        amount: how much to give back; by default all that is not corrected yet.
+    Returns:
+        the correcting transfer, kind ``correction``, pointing at the original.
+    """
+    original = get_transfer(scheme, transfer_id)
+    if original.state != "posted" or original.kind == "correction":
+        raise TransferNotPosted(f"Transfer {original.id} cannot be corrected.")
+    corrected = db.session.scalar(
+        select(func.coalesce(func.sum(Transfer.amount), 0)).where(
+            Transfer.corrects_id == original.id, Transfer.state != "voided"
+        )
+    ) or 0
+    remaining = original.amount - corrected
+    minor = remaining if amount is None else _amount(scheme, amount)
+    if minor > remaining or remaining == 0:
+        raise CorrectionExceedsOriginal(
+            f"At most {format_amount(remaining, scheme.currency_decimals)} of transfer "
+            f"{original.id} is left to correct."
+        )
+    return transfer(
+        scheme, payer=original.payee.name, payee=original.payer.name, amount=minor,
+        memo=memo or f"Correction of {original.id}", kind="correction", channel="paper",
+        corrects=original.id, entered_by=entered_by, id=id, allow_suspended=True,
+    )
+
+
+def list_transfers(
+    scheme: Scheme, *, account: Account | None = None, limit: int = 50, cursor: str | None = None
+) -> tuple[list[Transfer], str | None]:
+    """Newest first; returns the page and the cursor of the next page (or None)."""
+    query = select(Transfer).where(Transfer.scheme_id == scheme.id)
+    if account is not None:
+        query = query.where((Transfer.payer_id == account.id) | (Transfer.payee_id == account.id))
+    if cursor:
+        query = query.where(Transfer.seq < decode_cursor(cursor))
+    rows = list(db.session.scalars(query.order_by(Transfer.seq.desc()).limit(limit + 1)))
+    next_cursor = encode_cursor(rows[limit - 1].seq) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"t{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not text.startswith("t"):
+            raise ValueError(cursor)
+        return int(text[1:])
+    except ValueError:
+        raise ValidationFailed("The cursor is not one this API gave out.",
+                               errors={"cursor": ["invalid"]}) from None

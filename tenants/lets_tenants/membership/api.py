@@ -1,0 +1,38 @@
+"""REST handlers for members: organisers add them; members of the scheme list them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from lets_platform import permissions
+from lets_platform.api import API_PREFIX
+from lets_tenants.accounts.operations import get_account
+from lets_tenants.context import scheme_for
+from lets_tenants.membership import operations as ops
+from lets_tenants.membership.schemas import MemberIn, MemberOut, member_out
+
+blp = Blueprint("members", __name__, url_prefix=API_PREFIX + "/schemes/<scheme>",
+                description="Members of a scheme")
+
+
+@blp.route("/members", methods=["POST"])
+@blp.arguments(MemberIn)
+@blp.response(201, MemberOut)
+def add_member(body: dict[str, Any], scheme: str) -> dict[str, Any]:
+    person, found = scheme_for(scheme, "members.add")
+    membership = ops.add_member(found, actor=person, **body)
+    return member_out(found, membership, get_account(found, membership.handle))
+
+
+@blp.route("/members", methods=["GET"])
+@blp.response(200, MemberOut(many=True))
+def list_members(scheme: str) -> list[dict[str, Any]]:
+    """Members see the list of handles and names; organisers also see every account."""
+    person, found = scheme_for(scheme, "members.list")
+    with_accounts = permissions.can(person, "accounts.read_any", found.id)
+    return [
+        member_out(found, m, get_account(found, m.handle) if with_accounts else None)
+        for m in ops.list_members(found)
+    ]

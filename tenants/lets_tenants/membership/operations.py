@@ -1,0 +1,79 @@
+"""Adding members to a scheme: the person (created if new), the membership, the account, the role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from lets_platform.db import db
+from lets_platform.errors import _error
+from lets_platform.identity.models import Person
+from lets_platform.identity.operations import find_or_add_person, grant_role
+from lets_platform.tenancy.models import Scheme
+from lets_tenants.accounts.models import Account
+from lets_tenants.accounts.operations import (
+    check_name,
+    open_member_account,
+    parse_ceiling,
+    parse_floor,
+)
+from lets_tenants.membership.models import Membership
+
+HandleTaken = _error("handle_taken", 409, "The handle is taken in this scheme.")
+AlreadyMember = _error("already_member", 409, "The person is a member of this scheme already.")
+SchemeNotOpen = _error("scheme_not_open", 409, "The scheme does not take new members now.")
+MemberNotFound = _error("member_not_found", 404, "No such member in this scheme.")
+
+
+def add_member(
+    scheme: Scheme,
+    *,
+    email: str,
+    display_name: str,
+    handle: str,
+    actor: Person | None,
+    min_balance: Any = None,
+    max_balance: Any = None,
+) -> Membership:
+    """Make a person (found by email, created if new) a member of ``scheme``.
+
+    The member's account is opened under the handle with the scheme's default limits
+    unless ``min_balance`` / ``max_balance`` (decimal strings) are given.
+    """
+    check_name(handle, "handle")
+    if scheme.status != "active":
+        raise SchemeNotOpen(f"{scheme.slug} is {scheme.status} and takes no new members.")
+    floor = scheme.default_min_balance if min_balance is None else parse_floor(scheme, min_balance)
+    ceiling = (scheme.default_max_balance if max_balance is None
+               else parse_ceiling(scheme, max_balance))
+    taken = select(Account.id).where(Account.scheme_id == scheme.id, Account.name == handle)
+    if db.session.scalar(taken) is not None:
+        raise HandleTaken(f"{handle!r} is taken in {scheme.slug}.")
+    person = find_or_add_person(email, display_name)
+    existing = db.session.scalar(
+        select(Membership).where(Membership.scheme_id == scheme.id,
+                                 Membership.person_id == person.id)
+    )
+    if existing is not None:
+        raise AlreadyMember(f"{person.email} is already {scheme.slug}/{existing.handle}.")
+    membership = Membership(scheme_id=scheme.id, person_id=person.id, handle=handle,
+                            display_name=display_name.strip())
+    db.session.add(membership)
+    db.session.flush()
+    open_member_account(scheme, membership, floor, ceiling)
+    grant_role(person, "member", scheme_id=scheme.id, granted_by=actor)
+    return membership
+
+
+def list_members(scheme: Scheme) -> list[Membership]:
+    return list(db.session.scalars(
+        select(Membership).where(Membership.scheme_id == scheme.id).order_by(Membership.handle)
+    ))
+
+
+def membership_of(person: Person, scheme: Scheme) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(Membership.scheme_id == scheme.id,
+                                 Membership.person_id == person.id)
+    )

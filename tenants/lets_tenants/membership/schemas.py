@@ -1,0 +1,38 @@
+"""Marshmallow schemas for members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from lets_platform.tenancy.models import Scheme
+from lets_tenants.accounts.models import Account
+from lets_tenants.accounts.schemas import AccountOut, account_out
+from lets_tenants.membership.models import Membership
+
+
+class MemberIn(Schema):
+    email = fields.String(required=True)
+    display_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    handle = fields.String(required=True)
+    min_balance = fields.Raw(load_default=None)
+    max_balance = fields.Raw(load_default=None)
+
+
+class MemberOut(Schema):
+    handle = fields.String()
+    display_name = fields.String()
+    status = fields.String()
+    joined_at = fields.DateTime()
+    account = fields.Nested(AccountOut, allow_none=True)
+
+
+def member_out(scheme: Scheme, membership: Membership, account: Account | None) -> dict[str, Any]:
+    return {
+        "handle": membership.handle,
+        "display_name": membership.display_name,
+        "status": membership.status,
+        "joined_at": membership.joined_at,
+        "account": account_out(scheme, account) if account is not None else None,
+    }

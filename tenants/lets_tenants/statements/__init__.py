@@ -1,0 +1,1 @@
+"""Account statements: posted transfers with a running balance, as JSON or CSV."""
