@@ -17,7 +17,7 @@ def _schemes(slug: str | None) -> dict[int, str]:
     query = select(Scheme.id, Scheme.slug)
     if slug:
         query = query.where(Scheme.slug == slug)
-    return dict(db.session.execute(query).tuples().all())
+    return dict(db.session.execute(query).all())
 
 
 def check_ledger(slug: str | None) -> list[Finding]:
@@ -29,7 +29,7 @@ def check_ledger(slug: str | None) -> list[Finding]:
     sums = db.session.execute(
         select(Account.scheme_id, func.sum(Account.balance))
         .where(Account.scheme_id.in_(schemes)).group_by(Account.scheme_id)
-    ).tuples()
+    )
     for scheme_id, total in sums:
         if total:
             findings.append(Finding(schemes[scheme_id], "zero_sum",
@@ -77,5 +77,5 @@ def _recomputed(scheme_ids: list[int]) -> list[tuple[Account, int, int]]:
         .outerjoin(outgoing, outgoing.c.account_id == a.id)
         .outerjoin(pending, pending.c.account_id == a.id)
         .where(a.scheme_id.in_(scheme_ids))
-    ).tuples()
+    )
     return [(acc, int(bal), int(held)) for acc, bal, held in rows]

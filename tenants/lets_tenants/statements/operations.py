@@ -71,7 +71,7 @@ def statement(
         query = query.where(Transfer.posted_at < end)
     running = opening
     lines = []
-    for t, name in db.session.execute(query.order_by(Transfer.posted_at, Transfer.seq)).tuples():
+    for t, name in db.session.execute(query.order_by(Transfer.posted_at, Transfer.seq)):
         incoming = t.payee_id == account.id
         signed = t.amount if incoming else -t.amount
         running += signed

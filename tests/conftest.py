@@ -1,0 +1,95 @@
+"""Fixtures: one migrated database per test session, emptied after each test; factories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from lets_platform import testing
+from lets_platform.db import db
+from lets_platform.identity.models import Person
+from lets_platform.identity.operations import add_person, grant_role, issue_token
+from lets_platform.tenancy.models import Scheme
+from lets_platform.tenancy.operations import provision_scheme
+from lets_tenants.membership.operations import add_member
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    with testing.test_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Flask:
+    return testing.make_app(database_url)
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An app context on an empty hub; whatever the test committed is deleted after it."""
+    with app.app_context():
+        yield app
+        testing.empty_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def backend(ctx: Flask) -> str:
+    return db.engine.dialect.name
+
+
+@pytest.fixture
+def api(ctx: Flask) -> testing.Api:
+    return testing.Api(ctx.test_client())
+
+
+@pytest.fixture
+def create_scheme(ctx: Flask) -> Callable[..., Scheme]:
+    def create(slug: str = "wiltshire", **fields: Any) -> Scheme:
+        defaults: dict[str, Any] = {
+            "name": slug.title(), "currency_code": slug[:3].upper(),
+            "currency_name": f"{slug.title()} units", "default_min_balance": "-100.00",
+        }
+        scheme = provision_scheme(slug=slug, **{**defaults, **fields})
+        db.session.commit()
+        return scheme
+
+    return create
+
+
+@pytest.fixture
+def create_member(ctx: Flask) -> Callable[..., Person]:
+    def create(scheme: Scheme, handle: str = "alice", *, organiser: bool = False,
+               **fields: Any) -> Person:
+        membership = add_member(scheme, email=f"{handle}@{scheme.slug}.test",
+                                display_name=handle.title(), handle=handle, actor=None, **fields)
+        if organiser:
+            grant_role(membership.person, "organiser", scheme_id=scheme.id, granted_by=None)
+        db.session.commit()
+        return membership.person
+
+    return create
+
+
+@pytest.fixture
+def create_admin(ctx: Flask) -> Callable[..., Person]:
+    def create(email: str = "nadia@letslink.test") -> Person:
+        person = add_person(email, "Nadia National", admin=True)
+        db.session.commit()
+        return person
+
+    return create
+
+
+@pytest.fixture
+def token_for(ctx: Flask) -> Callable[[Person], str]:
+    def issue(person: Person) -> str:
+        token = issue_token(person)
+        db.session.commit()
+        return token
+
+    return issue
