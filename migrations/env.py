@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from alembic import context
 from flask import has_app_context
-
 from lets_platform.db import db
 
 
@@ -28,4 +27,3 @@ else:
 
     with create_app().app_context():
         _run()
-

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-
 from lets_platform import testing
 from lets_platform.db import db
 from lets_platform.identity.models import Person
@@ -51,8 +50,10 @@ def api(ctx: Flask) -> testing.Api:
 def create_scheme(ctx: Flask) -> Callable[..., Scheme]:
     def create(slug: str = "wiltshire", **fields: Any) -> Scheme:
         defaults: dict[str, Any] = {
-            "name": slug.title(), "currency_code": slug[:3].upper(),
-            "currency_name": f"{slug.title()} units", "default_min_balance": "-100.00",
+            "name": slug.title(),
+            "currency_code": slug[:3].upper(),
+            "currency_name": f"{slug.title()} units",
+            "default_min_balance": "-100.00",
         }
         scheme = provision_scheme(slug=slug, **{**defaults, **fields})
         db.session.commit()
@@ -63,10 +64,17 @@ def create_scheme(ctx: Flask) -> Callable[..., Scheme]:
 
 @pytest.fixture
 def create_member(ctx: Flask) -> Callable[..., Person]:
-    def create(scheme: Scheme, handle: str = "alice", *, organiser: bool = False,
-               **fields: Any) -> Person:
-        membership = add_member(scheme, email=f"{handle}@{scheme.slug}.test",
-                                display_name=handle.title(), handle=handle, actor=None, **fields)
+    def create(
+        scheme: Scheme, handle: str = "alice", *, organiser: bool = False, **fields: Any
+    ) -> Person:
+        membership = add_member(
+            scheme,
+            email=f"{handle}@{scheme.slug}.test",
+            display_name=handle.title(),
+            handle=handle,
+            actor=None,
+            **fields,
+        )
         if organiser:
             grant_role(membership.person, "organiser", scheme_id=scheme.id, granted_by=None)
         db.session.commit()

@@ -42,8 +42,13 @@ def transactional(fn: F) -> F:
     return run  # type: ignore[return-value]
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False,
-             set_debug_flag=False, load_dotenv=False)
+@click.group(
+    cls=FlaskGroup,
+    create_app=create_app,
+    add_default_commands=False,
+    set_debug_flag=False,
+    load_dotenv=False,
+)
 def main() -> None:
     """lets: the hub for Local Exchange Trading Schemes."""
 
@@ -149,12 +154,26 @@ def schemes() -> None:
 @click.option("--default-min-balance", default="0", show_default=True, help="Credit limit.")
 @with_appcontext
 @transactional
-def schemes_create(slug: str, name: str, currency_code: str, currency_name: str, decimals: int,
-                   network: str | None, rate: str, default_min_balance: str) -> None:
+def schemes_create(
+    slug: str,
+    name: str,
+    currency_code: str,
+    currency_name: str,
+    decimals: int,
+    network: str | None,
+    rate: str,
+    default_min_balance: str,
+) -> None:
     """Provision a scheme."""
     scheme = tenancy.provision_scheme(
-        slug=slug, name=name, currency_code=currency_code, currency_name=currency_name,
-        decimals=decimals, network=network, rate=rate, default_min_balance=default_min_balance,
+        slug=slug,
+        name=name,
+        currency_code=currency_code,
+        currency_name=currency_name,
+        decimals=decimals,
+        network=network,
+        rate=rate,
+        default_min_balance=default_min_balance,
     )
     click.echo(f"created scheme {scheme.slug} ({scheme.currency_name})")
 

@@ -11,7 +11,7 @@ DEFAULT_MODULES = "lets_tenants,lets_federation"
 
 
 def default_instance_path() -> str:
-    """The instance folder: ``$LETS_INSTANCE_PATH`` or ``./instance`` under the working directory."""
+    """The instance folder: ``$LETS_INSTANCE_PATH``, else ``./instance`` in the working dir."""
     return os.environ.get("LETS_INSTANCE_PATH") or str(Path.cwd() / "instance")
 
 
@@ -24,7 +24,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         a dict of config keys; ``create_app(config=...)`` overrides any of them.
     """
     env = os.environ
-    database_url = env.get("LETS_DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'lets.sqlite'}"
+    database_url = (
+        env.get("LETS_DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'lets.sqlite'}"
+    )
     return {
         "SECRET_KEY": env.get("LETS_SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),

@@ -6,7 +6,7 @@ Nothing here connects to the database: engines connect lazily, on first use.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
@@ -34,6 +34,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:  # flask-sqlalchemy builds db.Model at run time; to mypy it is Base
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:

@@ -54,7 +54,9 @@ AccountsMustBeDifferent = _error(
     "accounts_must_be_different", 422, "Payer and payee must be different accounts."
 )
 AmountInvalid = _error(
-    "amount_invalid", 422, "The amount must be a decimal string with at most the currency's decimals."
+    "amount_invalid",
+    422,
+    "The amount must be a decimal string with at most the currency's decimals.",
 )
 AmountMustBePositive = _error("amount_must_be_positive", 422, "The amount must be more than zero.")
 AmountTooLarge = _error("amount_too_large", 422, "The amount is larger than any account may hold.")
@@ -86,9 +88,7 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> di
 
 
 def problem_response(body: dict[str, Any]) -> Response:
-    return Response(
-        json.dumps(body), status=body["status"], mimetype="application/problem+json"
-    )
+    return Response(json.dumps(body), status=body["status"], mimetype="application/problem+json")
 
 
 _HTTP_CODES = {
@@ -115,16 +115,23 @@ def http_problem(exc: HTTPException) -> dict[str, Any]:
     messages = data.get("messages") if isinstance(data, dict) else None
     if messages:
         # webargs nests errors by location ("json", "query"); keep the field messages.
-        extra["errors"] = {k: v for loc in messages.values() for k, v in loc.items()} if all(
-            isinstance(v, dict) for v in messages.values()
-        ) else messages
+        extra["errors"] = (
+            {k: v for loc in messages.values() for k, v in loc.items()}
+            if all(isinstance(v, dict) for v in messages.values())
+            else messages
+        )
     message = data.get("message") if isinstance(data, dict) else None
     detail = message or exc.description or exc.name
     if code == "validation_failed":
-        detail = "The request is not valid: " + "; ".join(
-            f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
-            for k, v in (extra.get("errors") or {}).items()
-        ) if extra.get("errors") else detail
+        detail = (
+            "The request is not valid: "
+            + "; ".join(
+                f"{k}: {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                for k, v in (extra.get("errors") or {}).items()
+            )
+            if extra.get("errors")
+            else detail
+        )
     return problem(status, code, exc.name, str(detail), **extra)
 
 

@@ -42,7 +42,7 @@ def actor(**options: Any) -> Callable[[F], dramatiq.Actor[Any, Any]]:
                     db.session.rollback()
                     raise
 
-        declared = dramatiq.actor(run, broker=_broker, **options)
+        declared = dramatiq.actor(broker=_broker, **options)(run)
         _actors.append(declared)
         return declared
 

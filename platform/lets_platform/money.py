@@ -52,18 +52,16 @@ def parse_signed(value: Any, decimals: int) -> int:
     """
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise AmountInvalid(
-            f"Amounts are decimal strings such as \"12.50\", not {type(value).__name__} values."
+            f'Amounts are decimal strings such as "12.50", not {type(value).__name__} values.'
         )
     text = str(value)
     match = _DECIMAL.match(text)
     if not match:
-        raise AmountInvalid(f"{text!r} is not a decimal amount such as \"12.50\".")
+        raise AmountInvalid(f'{text!r} is not a decimal amount such as "12.50".')
     sign, whole, fraction = match.groups()
     fraction = fraction or ""
     if len(fraction) > decimals:
-        raise AmountInvalid(
-            f"{text!r} has {len(fraction)} decimals; this currency has {decimals}."
-        )
+        raise AmountInvalid(f"{text!r} has {len(fraction)} decimals; this currency has {decimals}.")
     if len(whole) > 18:
         raise AmountTooLarge(f"{text!r} is too large.")
     minor = int(whole) * 10**decimals + (int(fraction.ljust(decimals, "0")) if decimals else 0)

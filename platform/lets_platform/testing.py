@@ -75,15 +75,17 @@ def test_database(backend: str | None = None) -> Iterator[str]:
 
 def make_app(database_url: str, instance_path: str | None = None, **config: Any) -> Flask:
     """An app for tests, bound to ``database_url`` (migrated to head)."""
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "LETS_PASSWORD_HASH": "fast",
-        "LETS_REDIS_URL": config.pop("LETS_REDIS_URL", None),
-        "LETS_INSTANCE_PATH": instance_path or tempfile.mkdtemp(prefix="lets-instance-"),
-        "SECRET_KEY": "test",
-        **config,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "LETS_PASSWORD_HASH": "fast",
+            "LETS_REDIS_URL": config.pop("LETS_REDIS_URL", None),
+            "LETS_INSTANCE_PATH": instance_path or tempfile.mkdtemp(prefix="lets-instance-"),
+            "SECRET_KEY": "test",
+            **config,
+        }
+    )
     with app.app_context():
         migrate.upgrade()
     return app
@@ -117,12 +119,12 @@ class Api:
         return {**headers, **(extra or {})}
 
     def get(self, path: str, headers: dict[str, str] | None = None, **query: Any) -> Any:
-        return self.client.get("/api/v1" + path, headers=self._headers(headers),
-                               query_string=query)
+        return self.client.get("/api/v1" + path, headers=self._headers(headers), query_string=query)
 
     def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
-        return self.client.post("/api/v1" + path, json=body if body is not None else {},
-                                headers=self._headers(headers))
+        return self.client.post(
+            "/api/v1" + path, json=body if body is not None else {}, headers=self._headers(headers)
+        )
 
     def patch(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
         return self.client.patch("/api/v1" + path, json=body, headers=self._headers(headers))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
-
 from lets_platform.cli import transactional
 from lets_platform.identity.operations import get_person
 from lets_platform.tenancy.operations import get_scheme
+
 from lets_tenants.accounts import operations as accounts
 from lets_tenants.ledger import operations as ledger
 from lets_tenants.membership import operations as membership
@@ -25,12 +25,19 @@ transfers = AppGroup("transfers", help="Transfers within a scheme.")
 @click.option("--name", "display_name", required=True)
 @click.option("--min-balance", default=None, help="Credit limit; default: the scheme's.")
 @transactional
-def members_add(scheme: str, email: str, handle: str, display_name: str,
-                min_balance: str | None) -> None:
+def members_add(
+    scheme: str, email: str, handle: str, display_name: str, min_balance: str | None
+) -> None:
     """Add EMAIL to SCHEME under HANDLE (the person is created if new)."""
     found = get_scheme(scheme)
-    membership.add_member(found, email=email, display_name=display_name, handle=handle,
-                          min_balance=min_balance, actor=None)
+    membership.add_member(
+        found,
+        email=email,
+        display_name=display_name,
+        handle=handle,
+        min_balance=min_balance,
+        actor=None,
+    )
     click.echo(f"added {scheme}/{handle}")
 
 
@@ -51,8 +58,9 @@ def members_list(scheme: str) -> None:
 @transactional
 def open_central(scheme: str, name: str, title: str, min_balance: str) -> None:
     """Open a central account (fund, budget) in SCHEME."""
-    accounts.open_central_account(get_scheme(scheme), name, title, min_balance=min_balance,
-                                  actor=None)
+    accounts.open_central_account(
+        get_scheme(scheme), name, title, min_balance=min_balance, actor=None
+    )
     click.echo(f"opened {scheme}/{name}")
 
 
@@ -64,8 +72,11 @@ def open_central(scheme: str, name: str, title: str, min_balance: str) -> None:
 @transactional
 def set_limits(scheme: str, name: str, min_balance: str | None, max_balance: str | None) -> None:
     """Change an account's credit limit and/or upper limit."""
-    changes = {k: v for k, v in (("min_balance", min_balance), ("max_balance", max_balance))
-               if v is not None}
+    changes = {
+        k: v
+        for k, v in (("min_balance", min_balance), ("max_balance", max_balance))
+        if v is not None
+    }
     accounts.change_account(get_scheme(scheme), name, actor=None, **changes)
     click.echo(f"changed {scheme}/{name}")
 
@@ -76,16 +87,34 @@ def set_limits(scheme: str, name: str, min_balance: str | None, max_balance: str
 @click.argument("payee")
 @click.argument("amount")
 @click.option("--memo", default="")
-@click.option("--channel", default="paper", show_default=True,
-              type=click.Choice(["online", "cheque", "voucher", "paper"]))
+@click.option(
+    "--channel",
+    default="paper",
+    show_default=True,
+    type=click.Choice(["online", "cheque", "voucher", "paper"]),
+)
 @click.option("--entered-by", default=None, help="Email of the organiser entering it.")
 @transactional
-def transfers_create(scheme: str, payer: str, payee: str, amount: str, memo: str, channel: str,
-                     entered_by: str | None) -> None:
+def transfers_create(
+    scheme: str,
+    payer: str,
+    payee: str,
+    amount: str,
+    memo: str,
+    channel: str,
+    entered_by: str | None,
+) -> None:
     """Enter a transfer of AMOUNT from PAYER to PAYEE (e.g. from a paper cheque)."""
     person = get_person(entered_by) if entered_by else None
-    result = ledger.transfer(get_scheme(scheme), payer=payer, payee=payee, amount=amount,
-                             memo=memo, channel=channel, entered_by=person)
+    result = ledger.transfer(
+        get_scheme(scheme),
+        payer=payer,
+        payee=payee,
+        amount=amount,
+        memo=memo,
+        channel=channel,
+        entered_by=person,
+    )
     click.echo(str(result.transfer.id))
 
 

@@ -9,8 +9,9 @@ def test_member_pays_member(api, create_scheme, create_member, token_for):
     create_member(scheme, "bob")
     as_alice = api.as_(token_for(alice))
 
-    response = as_alice.post("/schemes/wiltshire/transfers",
-                             {"payer": "alice", "payee": "bob", "amount": "12.50"})
+    response = as_alice.post(
+        "/schemes/wiltshire/transfers", {"payer": "alice", "payee": "bob", "amount": "12.50"}
+    )
 
     assert response.status_code == 201, response.json
     assert response.json["amount"] == "12.50"

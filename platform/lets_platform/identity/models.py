@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lets_platform.db import BigIntPK, db, utcnow
+from lets_platform.db import BigIntPK, Model, utcnow
 
 
-class Person(db.Model):
+class Person(Model):
     """One human with one login, who may hold memberships in several schemes."""
 
     __tablename__ = "persons"
@@ -26,7 +26,7 @@ class Person(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal bearer token; only its SHA-256 is kept."""
 
     __tablename__ = "api_tokens"
@@ -39,7 +39,7 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None]
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     """A role held by a person in one scheme (``scheme_id`` set) or platform-wide (null).
 
     Grants are never deleted: revoking sets ``revoked_at`` so that the history stays.

@@ -113,7 +113,9 @@ def grant_role(
     existing = db.session.scalar(
         select(RoleGrant).where(
             RoleGrant.person_id == person.id,
-            RoleGrant.scheme_id.is_(None) if scheme_id is None else RoleGrant.scheme_id == scheme_id,
+            RoleGrant.scheme_id.is_(None)
+            if scheme_id is None
+            else RoleGrant.scheme_id == scheme_id,
             RoleGrant.role == role,
             RoleGrant.revoked_at.is_(None),
         )

@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lets_platform.db import BigIntPK, db, utcnow
+from lets_platform.db import BigIntPK, Model, utcnow
 from lets_platform.money import Currency
 
 SCHEME_STATUSES = ("active", "winding_up", "closed")
 SCHEME_KINDS = ("scheme", "pool")
 
 
-class Network(db.Model):
+class Network(Model):
     """A regional network of schemes (and, later, its regional pool)."""
 
     __tablename__ = "networks"
@@ -25,7 +25,7 @@ class Network(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Scheme(db.Model):
+class Scheme(Model):
     """A tenant: one LETS with its own currency, members and ledger."""
 
     __tablename__ = "schemes"

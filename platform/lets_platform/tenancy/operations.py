@@ -20,7 +20,7 @@ SchemeNotFound = _error("scheme_not_found", 404, "No scheme has this slug.")
 SchemeExists = _error("scheme_exists", 409, "A scheme with this slug exists already.")
 NetworkExists = _error("network_exists", 409, "A network with this slug exists already.")
 RateInvalid = _error(
-    "rate_invalid", 422, "A rate is a positive decimal or fraction string such as \"10\" or \"25/2\"."
+    "rate_invalid", 422, 'A rate is a positive decimal or fraction string such as "10" or "25/2".'
 )
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -39,7 +39,7 @@ def check_slug(slug: str, field: str = "slug") -> str:
 def parse_rate(value: Any) -> Fraction:
     """A positive exact rate from ``"10"``, ``"12.5"`` or ``"25/2"``; floats are refused."""
     if not isinstance(value, str) or not _RATE.match(value.strip()):
-        raise RateInvalid(f"{value!r} is not a rate such as \"10\", \"12.5\" or \"25/2\".")
+        raise RateInvalid(f'{value!r} is not a rate such as "10", "12.5" or "25/2".')
     num, _, den = value.strip().partition("/")
     rate = Fraction(num) / Fraction(den or "1")
     if rate <= 0 or rate.denominator > 10**12 or rate.numerator > 10**12:
@@ -123,7 +123,11 @@ def provision_scheme(
     )
     db.session.add(scheme)
     db.session.flush()
-    record("scheme.provisioned", f"scheme:{slug}", actor_id=actor.id if actor else None,
-           scheme_id=scheme.id)
+    record(
+        "scheme.provisioned",
+        f"scheme:{slug}",
+        actor_id=actor.id if actor else None,
+        scheme_id=scheme.id,
+    )
     scheme_provisioned.send(scheme, actor=actor)
     return scheme

@@ -52,8 +52,11 @@ class SchemeOut(Schema):
         return scheme.network.slug if scheme.network else None
 
     def _currency(self, scheme: Scheme) -> dict[str, Any]:
-        return {"code": scheme.currency_code, "name": scheme.currency_name,
-                "decimals": scheme.currency_decimals}
+        return {
+            "code": scheme.currency_code,
+            "name": scheme.currency_name,
+            "decimals": scheme.currency_decimals,
+        }
 
     def _rate(self, scheme: Scheme) -> str:
         return format_rate(scheme.rate_num, scheme.rate_den)

@@ -1,21 +1,25 @@
-"""REST handlers for accounts: read (owner or organiser), open central ones, change limits/status."""
+"""REST handlers for accounts: read (owner, organiser), open central ones, change limits."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import select
-
 from lets_platform.api import API_PREFIX
 from lets_platform.db import db
+from sqlalchemy import select
+
 from lets_tenants.accounts import operations as ops
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.schemas import AccountOut, AccountPatch, CentralAccountIn, account_out
 from lets_tenants.context import scheme_for
 
-blp = Blueprint("accounts", __name__, url_prefix=API_PREFIX + "/schemes/<scheme>",
-                description="Accounts: balances and limits")
+blp = Blueprint(
+    "accounts",
+    __name__,
+    url_prefix=API_PREFIX + "/schemes/<scheme>",
+    description="Accounts: balances and limits",
+)
 
 
 @blp.route("/accounts", methods=["GET"])
@@ -33,9 +37,14 @@ def list_accounts(scheme: str) -> list[dict[str, Any]]:
 @blp.response(201, AccountOut)
 def open_central_account(body: dict[str, Any], scheme: str) -> dict[str, Any]:
     person, found = scheme_for(scheme, "accounts.open_central")
-    account = ops.open_central_account(found, body["name"], body["title"], actor=person,
-                                       min_balance=body["min_balance"],
-                                       max_balance=body["max_balance"])
+    account = ops.open_central_account(
+        found,
+        body["name"],
+        body["title"],
+        actor=person,
+        min_balance=body["min_balance"],
+        max_balance=body["max_balance"],
+    )
     return account_out(found, account)
 
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from lets_platform.db import BigIntPK, Model, utcnow
+from lets_platform.money import MAX_MINOR_UNITS
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lets_platform.db import BigIntPK, db, utcnow
-from lets_platform.money import MAX_MINOR_UNITS
 from lets_tenants.membership.models import Membership
 
 ACCOUNT_KINDS = ("member", "central", "federation")
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
 
 
-class Account(db.Model):
+class Account(Model):
     __tablename__ = "accounts"
     __table_args__ = (
         UniqueConstraint("scheme_id", "name"),

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select, update
-
 from lets_platform import permissions
 from lets_platform.audit.operations import record
 from lets_platform.db import db
@@ -14,6 +12,8 @@ from lets_platform.errors import AccountClosed, ValidationFailed, _error
 from lets_platform.identity.models import Person
 from lets_platform.money import MAX_MINOR_UNITS, parse_signed
 from lets_platform.tenancy.models import Scheme
+from sqlalchemy import select, update
+
 from lets_tenants.accounts.models import Account
 from lets_tenants.membership.models import Membership
 
@@ -64,35 +64,66 @@ def _open(scheme: Scheme, **fields: Any) -> Account:
 def open_member_account(
     scheme: Scheme, membership: Membership, min_balance: int, max_balance: int | None
 ) -> Account:
-    return _open(scheme, name=membership.handle, kind="member", title=membership.display_name,
-                 membership_id=membership.id, min_balance=min_balance, max_balance=max_balance)
+    return _open(
+        scheme,
+        name=membership.handle,
+        kind="member",
+        title=membership.display_name,
+        membership_id=membership.id,
+        min_balance=min_balance,
+        max_balance=max_balance,
+    )
 
 
 def open_central_account(
-    scheme: Scheme, name: str, title: str, *, min_balance: str = "0",
-    max_balance: str | None = None, actor: Person | None,
+    scheme: Scheme,
+    name: str,
+    title: str,
+    *,
+    min_balance: str = "0",
+    max_balance: str | None = None,
+    actor: Person | None,
 ) -> Account:
     """Open a central account (administration fund, committee budget, project fund...)."""
     floor, ceiling = _limits(scheme, min_balance, max_balance)
-    account = _open(scheme, name=name, kind="central", title=title or name,
-                    min_balance=floor, max_balance=ceiling)
-    record("account.opened", f"account:{name}", actor_id=actor.id if actor else None,
-           scheme_id=scheme.id, kind="central")
+    account = _open(
+        scheme,
+        name=name,
+        kind="central",
+        title=title or name,
+        min_balance=floor,
+        max_balance=ceiling,
+    )
+    record(
+        "account.opened",
+        f"account:{name}",
+        actor_id=actor.id if actor else None,
+        scheme_id=scheme.id,
+        kind="central",
+    )
     return account
 
 
 def open_federation_account(scheme: Scheme) -> Account:
     """The scheme's clearing account for inter-scheme trade: no floor but the hard cap."""
-    return _open(scheme, name=FEDERATION_ACCOUNT, kind="federation", title="Federation clearing",
-                 min_balance=-MAX_MINOR_UNITS, max_balance=None)
+    return _open(
+        scheme,
+        name=FEDERATION_ACCOUNT,
+        kind="federation",
+        title="Federation clearing",
+        min_balance=-MAX_MINOR_UNITS,
+        max_balance=None,
+    )
 
 
 def parse_floor(scheme: Scheme, value: Any) -> int:
     """A credit limit (floor) from a decimal string: zero or below."""
     floor = parse_signed(value, scheme.currency_decimals)
     if floor > 0:
-        raise ValidationFailed("min_balance (the credit limit) must be zero or below.",
-                               errors={"min_balance": ["must be <= 0"]})
+        raise ValidationFailed(
+            "min_balance (the credit limit) must be zero or below.",
+            errors={"min_balance": ["must be <= 0"]},
+        )
     return floor
 
 
@@ -102,8 +133,9 @@ def parse_ceiling(scheme: Scheme, value: Any) -> int | None:
         return None
     ceiling = parse_signed(value, scheme.currency_decimals)
     if ceiling < 0:
-        raise ValidationFailed("max_balance must be zero or above.",
-                               errors={"max_balance": ["must be >= 0"]})
+        raise ValidationFailed(
+            "max_balance must be zero or above.", errors={"max_balance": ["must be >= 0"]}
+        )
     return ceiling
 
 
@@ -112,8 +144,13 @@ def _limits(scheme: Scheme, min_balance: Any, max_balance: Any) -> tuple[int, in
 
 
 def change_account(
-    scheme: Scheme, name: str, *, actor: Person | None, min_balance: Any = UNSET,
-    max_balance: Any = UNSET, status: str | None = None,
+    scheme: Scheme,
+    name: str,
+    *,
+    actor: Person | None,
+    min_balance: Any = UNSET,
+    max_balance: Any = UNSET,
+    status: str | None = None,
 ) -> Account:
     """Change an account's limits and/or status.
 
@@ -136,8 +173,13 @@ def change_account(
     if not changes:
         return account
     _apply(account, changes)
-    record("account.changed", f"account:{name}", actor_id=actor.id if actor else None,
-           scheme_id=scheme.id, **{k: v for k, v in changes.items()})
+    record(
+        "account.changed",
+        f"account:{name}",
+        actor_id=actor.id if actor else None,
+        scheme_id=scheme.id,
+        **{k: v for k, v in changes.items()},
+    )
     return account
 
 

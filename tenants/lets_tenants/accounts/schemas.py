@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
-
 from lets_platform.money import format_amount
 from lets_platform.tenancy.models import Scheme
+from marshmallow import Schema, fields, validate
+
 from lets_tenants.accounts.models import Account
 
 Amount = fields.String  # documented as decimal strings; parsed by the operations
@@ -51,7 +51,9 @@ def account_out(scheme: Scheme, account: Account) -> dict[str, Any]:
         "held": format_amount(account.held, d),
         "available": format_amount(max(account.available, 0), d),
         "min_balance": format_amount(account.min_balance, d),
-        "max_balance": None if account.max_balance is None else format_amount(account.max_balance, d),
+        "max_balance": None
+        if account.max_balance is None
+        else format_amount(account.max_balance, d),
         "status": account.status,
         "currency": scheme.currency_code,
     }

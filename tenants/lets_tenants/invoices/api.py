@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask_smorest import Blueprint
-
 from lets_platform import permissions
 from lets_platform.api import API_PREFIX
 from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme
+
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import AccountNotFound, get_account, is_owner, require_use
 from lets_tenants.context import scheme_for
@@ -18,8 +19,12 @@ from lets_tenants.invoices.models import Invoice
 from lets_tenants.invoices.schemas import InvoiceIn, InvoiceListArgs, InvoiceOut, invoice_out
 from lets_tenants.membership.operations import membership_of
 
-blp = Blueprint("invoices", __name__, url_prefix=API_PREFIX + "/schemes/<scheme>",
-                description="Invoices (payment requests) within a scheme")
+blp = Blueprint(
+    "invoices",
+    __name__,
+    url_prefix=API_PREFIX + "/schemes/<scheme>",
+    description="Invoices (payment requests) within a scheme",
+)
 
 
 def _own_account(person: Person, scheme: Scheme) -> str:
@@ -35,12 +40,16 @@ def _own_account(person: Person, scheme: Scheme) -> str:
 def send_invoice(body: dict[str, Any], scheme: str) -> dict[str, Any]:
     person, found = scheme_for(scheme, "invoices.send_own")
     sender = body["payee"] or _own_account(person, found)
-    try:
+    with contextlib.suppress(AccountNotFound):  # the operation names it: payee_not_found
         require_use(person, found, get_account(found, sender), "invoices.act_on_behalf")
-    except AccountNotFound:
-        pass  # the operation names it (payee_not_found)
-    invoice = ops.send_invoice(found, sender=sender, payer=body["payer"], amount=body["amount"],
-                               memo=body["memo"], actor=person)
+    invoice = ops.send_invoice(
+        found,
+        sender=sender,
+        payer=body["payer"],
+        amount=body["amount"],
+        memo=body["memo"],
+        actor=person,
+    )
     return invoice_out(found, invoice)
 
 
@@ -55,8 +64,10 @@ def list_invoices(args: dict[str, Any], scheme: str) -> list[dict[str, Any]]:
         require_use(person, found, account, "invoices.act_on_behalf")
     elif not permissions.can(person, "invoices.act_on_behalf", found.id):
         account = get_account(found, _own_account(person, found))
-    return [invoice_out(found, i) for i in ops.list_invoices(found, account=account,
-                                                             state=args["state"])]
+    return [
+        invoice_out(found, i)
+        for i in ops.list_invoices(found, account=account, state=args["state"])
+    ]
 
 
 def _visible(person: Person, scheme: Scheme, invoice_id: str) -> Invoice:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from lets_platform.db import BigIntPK, Model, utcnow
 from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lets_platform.db import BigIntPK, db, utcnow
 from lets_tenants.accounts.models import Account
 
 INVOICE_STATES = ("open", "paid", "declined", "cancelled")
 
 
-class Invoice(db.Model):
+class Invoice(Model):
     __tablename__ = "invoices"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
@@ -44,7 +44,9 @@ class Invoice(db.Model):
     decided_at: Mapped[datetime | None]
 
     sender: Mapped[Account] = relationship(
-        primaryjoin="Invoice.sender_id == Account.id", foreign_keys="Invoice.sender_id", viewonly=True
+        primaryjoin="Invoice.sender_id == Account.id",
+        foreign_keys="Invoice.sender_id",
+        viewonly=True,
     )
     payer: Mapped[Account] = relationship(
         primaryjoin="Invoice.payer_id == Account.id", foreign_keys="Invoice.payer_id", viewonly=True

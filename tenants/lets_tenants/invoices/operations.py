@@ -5,10 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select, update
-
 from lets_platform.db import db, utcnow
-from lets_platform.money import Money
 from lets_platform.errors import (
     AccountsMustBeDifferent,
     LetsError,
@@ -17,10 +14,13 @@ from lets_platform.errors import (
     _error,
 )
 from lets_platform.identity.models import Person
+from lets_platform.money import Money
 from lets_platform.tenancy.models import Scheme
+from sqlalchemy import select, update
+
 from lets_tenants.accounts.models import Account
-from lets_tenants.ledger import operations as ledger
 from lets_tenants.invoices.models import Invoice
+from lets_tenants.ledger import operations as ledger
 
 InvoiceNotFound = _error("invoice_not_found", 404, "No such invoice in this scheme.")
 InvoiceNotOpen = _error("invoice_not_open", 409, "The invoice is no longer open.")
@@ -36,18 +36,26 @@ def send_invoice(
         raise AccountsMustBeDifferent("An account cannot invoice itself.")
     minor = scheme.currency.parse(amount).minor
     memo = ledger._memo(memo)
-    accounts = {a.name: a for a in db.session.scalars(
-        select(Account).where(Account.scheme_id == scheme.id, Account.name.in_([sender, payer]))
-    )}
+    accounts = {
+        a.name: a
+        for a in db.session.scalars(
+            select(Account).where(Account.scheme_id == scheme.id, Account.name.in_([sender, payer]))
+        )
+    }
     if payer not in accounts:
         raise PayerNotFound(f"There is no account {payer!r} in {scheme.slug}.")
     if sender not in accounts:
         raise PayeeNotFound(f"There is no account {sender!r} in {scheme.slug}.")
     for account in accounts.values():
         ledger._check_status(account, allow_suspended=False)
-    invoice = Invoice(scheme_id=scheme.id, sender_id=accounts[sender].id,
-                      payer_id=accounts[payer].id, amount=minor, memo=memo,
-                      created_by_id=actor.id if actor else None)
+    invoice = Invoice(
+        scheme_id=scheme.id,
+        sender_id=accounts[sender].id,
+        payer_id=accounts[payer].id,
+        amount=minor,
+        memo=memo,
+        created_by_id=actor.id if actor else None,
+    )
     db.session.add(invoice)
     db.session.flush()
     return invoice
@@ -75,13 +83,19 @@ def accept_invoice(scheme: Scheme, invoice_id: Any, *, actor: Person) -> Invoice
     _claim(invoice, "paid", actor)
     try:
         result = ledger.transfer(
-            scheme, payer=invoice.payer.name, payee=invoice.sender.name,
-            amount=Money(invoice.amount, scheme.currency), memo=invoice.memo or "Invoice",
-            kind="invoice", entered_by=actor, id=uuid.uuid5(_PAYMENT_NAMESPACE, str(invoice.id)),
+            scheme,
+            payer=invoice.payer.name,
+            payee=invoice.sender.name,
+            amount=Money(invoice.amount, scheme.currency),
+            memo=invoice.memo or "Invoice",
+            kind="invoice",
+            entered_by=actor,
+            id=uuid.uuid5(_PAYMENT_NAMESPACE, str(invoice.id)),
         )
     except LetsError:
         db.session.execute(
-            update(Invoice).where(Invoice.seq == invoice.seq)
+            update(Invoice)
+            .where(Invoice.seq == invoice.seq)
             .values(state="open", decided_at=None, decided_by_id=None)
             .execution_options(synchronize_session=False)
         )
@@ -105,11 +119,13 @@ def cancel_invoice(scheme: Scheme, invoice_id: Any, *, actor: Person) -> Invoice
 
 
 def _claim(invoice: Invoice, state: str, actor: Person) -> None:
-    """Move an open invoice to ``state``; one conditional UPDATE, so two decisions never both win."""
+    """Move an open invoice to ``state`` by one conditional UPDATE: two decisions never both win."""
     done = db.session.execute(
-        update(Invoice).where(Invoice.seq == invoice.seq, Invoice.state == "open")
+        update(Invoice)
+        .where(Invoice.seq == invoice.seq, Invoice.state == "open")
         .values(state=state, decided_at=utcnow(), decided_by_id=actor.id)
-        .returning(Invoice.seq).execution_options(synchronize_session=False)
+        .returning(Invoice.seq)
+        .execution_options(synchronize_session=False)
     ).first()
     db.session.refresh(invoice)
     if done is None:
@@ -125,4 +141,3 @@ def list_invoices(
     if state:
         query = query.where(Invoice.state == state)
     return list(db.session.scalars(query.order_by(Invoice.seq.desc()).limit(500)))
-

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
-
 from lets_platform.money import format_amount
 from lets_platform.tenancy.models import Scheme
+from marshmallow import Schema, fields, validate
+
 from lets_tenants.invoices.models import INVOICE_STATES, Invoice
 from lets_tenants.ledger.schemas import AMOUNT_DOC
 
 
 class InvoiceIn(Schema):
     payer = fields.String(required=True, metadata={"description": "who is asked to pay"})
-    payee = fields.String(load_default=None,
-                          metadata={"description": "who is to be paid; default: your account"})
+    payee = fields.String(
+        load_default=None, metadata={"description": "who is to be paid; default: your account"}
+    )
     amount = fields.Raw(required=True, metadata=AMOUNT_DOC)
     memo = fields.Raw(load_default="", metadata={"type": "string"})
 

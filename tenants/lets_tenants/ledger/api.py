@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import request
 from flask_smorest import Blueprint
-
 from lets_platform import permissions
 from lets_platform.api import API_PREFIX
 from lets_platform.audit.operations import record
 from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme
+
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import AccountNotFound, get_account, is_owner, require_use
 from lets_tenants.context import scheme_for
@@ -27,8 +27,12 @@ from lets_tenants.ledger.schemas import (
 )
 from lets_tenants.membership.operations import membership_of
 
-blp = Blueprint("transfers", __name__, url_prefix=API_PREFIX + "/schemes/<scheme>",
-                description="Payments within a scheme")
+blp = Blueprint(
+    "transfers",
+    __name__,
+    url_prefix=API_PREFIX + "/schemes/<scheme>",
+    description="Payments within a scheme",
+)
 
 
 def _payer_account(scheme: Scheme, name: str) -> Account | None:
@@ -54,13 +58,25 @@ def create_transfer(body: dict[str, Any], scheme: str) -> tuple[dict[str, Any], 
         permissions.require(person, "transfers.enter_on_behalf", found.id)
     key = request.headers.get("Idempotency-Key")
     transfer_id = body["id"] or (ops.id_from_idempotency_key(found, person, key) if key else None)
-    result = ops.transfer(found, payer=body["payer"], payee=body["payee"], amount=body["amount"],
-                          memo=body["memo"], channel=body["channel"], id=transfer_id,
-                          entered_by=person)
+    result = ops.transfer(
+        found,
+        payer=body["payer"],
+        payee=body["payee"],
+        amount=body["amount"],
+        memo=body["memo"],
+        channel=body["channel"],
+        id=transfer_id,
+        entered_by=person,
+    )
     if result.created and (on_behalf or body["channel"] != "online"):
-        record("transfer.entered_on_behalf", f"transfer:{result.transfer.id}",
-               actor_id=person.id, scheme_id=found.id, payer=body["payer"],
-               channel=body["channel"])
+        record(
+            "transfer.entered_on_behalf",
+            f"transfer:{result.transfer.id}",
+            actor_id=person.id,
+            scheme_id=found.id,
+            payer=body["payer"],
+            channel=body["channel"],
+        )
     return transfer_out(found, result.transfer), 201 if result.created else 200
 
 
@@ -71,8 +87,9 @@ def list_transfers(args: dict[str, Any], scheme: str) -> dict[str, Any]:
     """Newest first. Members see their own account's transfers; organisers any account's."""
     person, found = scheme_for(scheme, "scheme.read")
     account = _account_to_list(person, found, args["account"])
-    rows, cursor = ops.list_transfers(found, account=account, limit=args["limit"],
-                                      cursor=args["cursor"])
+    rows, cursor = ops.list_transfers(
+        found, account=account, limit=args["limit"], cursor=args["cursor"]
+    )
     return {"items": [transfer_out(found, t) for t in rows], "next_cursor": cursor}
 
 
@@ -113,6 +130,11 @@ def correct_transfer(body: dict[str, Any], scheme: str, transfer_id: str) -> tup
     person, found = scheme_for(scheme, "transfers.correct")
     result = ops.correct(found, transfer_id, entered_by=person, **body)
     if result.created:
-        record("transfer.corrected", f"transfer:{transfer_id}", actor_id=person.id,
-               scheme_id=found.id, correction=str(result.transfer.id))
+        record(
+            "transfer.corrected",
+            f"transfer:{transfer_id}",
+            actor_id=person.id,
+            scheme_id=found.id,
+            correction=str(result.transfer.id),
+        )
     return transfer_out(found, result.transfer), 201 if result.created else 200

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
-
 from lets_platform.db import db
 from lets_platform.invariants import Finding
 from lets_platform.money import MAX_MINOR_UNITS
 from lets_platform.tenancy.models import Scheme
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
 
@@ -28,31 +28,49 @@ def check_ledger(slug: str | None) -> list[Finding]:
     findings: list[Finding] = []
     sums = db.session.execute(
         select(Account.scheme_id, func.sum(Account.balance))
-        .where(Account.scheme_id.in_(schemes)).group_by(Account.scheme_id)
+        .where(Account.scheme_id.in_(schemes))
+        .group_by(Account.scheme_id)
     )
     for scheme_id, total in sums:
         if total:
-            findings.append(Finding(schemes[scheme_id], "zero_sum",
-                                    f"balances sum to {total} minor units, not 0"))
+            findings.append(
+                Finding(
+                    schemes[scheme_id], "zero_sum", f"balances sum to {total} minor units, not 0"
+                )
+            )
     for account, expected_balance, expected_held in _recomputed(list(schemes)):
         where = f"{schemes[account.scheme_id]}"
         if account.balance != expected_balance:
-            findings.append(Finding(where, "balance_matches_transfers",
-                                    f"{account.name}: balance {account.balance}, "
-                                    f"posted transfers give {expected_balance}"))
+            findings.append(
+                Finding(
+                    where,
+                    "balance_matches_transfers",
+                    f"{account.name}: balance {account.balance}, "
+                    f"posted transfers give {expected_balance}",
+                )
+            )
         if account.held != expected_held:
-            findings.append(Finding(where, "held_matches_pending",
-                                    f"{account.name}: held {account.held}, "
-                                    f"pending transfers give {expected_held}"))
+            findings.append(
+                Finding(
+                    where,
+                    "held_matches_pending",
+                    f"{account.name}: held {account.held}, pending transfers give {expected_held}",
+                )
+            )
         ceiling = MAX_MINOR_UNITS if account.max_balance is None else account.max_balance
         if account.balance - account.held < account.min_balance or account.balance > ceiling:
-            findings.append(Finding(where, "within_limits",
-                                    f"{account.name}: balance {account.balance} held "
-                                    f"{account.held} outside [{account.min_balance}, {ceiling}]"))
+            findings.append(
+                Finding(
+                    where,
+                    "within_limits",
+                    f"{account.name}: balance {account.balance} held "
+                    f"{account.held} outside [{account.min_balance}, {ceiling}]",
+                )
+            )
     return findings
 
 
-def _flows(state: str, side: str, scheme_ids: list[int]):  # type: ignore[no-untyped-def]
+def _flows(state: str, side: str, scheme_ids: list[int]):
     column = getattr(Transfer, side)
     return (
         select(column.label("account_id"), func.sum(Transfer.amount).label("total"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from lets_platform.db import BigIntPK, Model, utcnow
+from lets_platform.identity.models import Person
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -15,8 +17,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lets_platform.db import BigIntPK, db, utcnow
-from lets_platform.identity.models import Person
 from lets_tenants.accounts.models import Account
 
 TRANSFER_STATES = ("pending", "posted", "voided")
@@ -25,15 +25,13 @@ TRANSFER_KINDS = ("payment", "invoice", "correction", "federation")
 CHANNELS = ("online", "cheque", "voucher", "paper")
 
 
-class Transfer(db.Model):
+class Transfer(Model):
     __tablename__ = "transfers"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("payer_id <> payee_id", name="accounts_different"),
         CheckConstraint("state IN ('pending', 'posted', 'voided')", name="state"),
-        CheckConstraint(
-            "kind IN ('payment', 'invoice', 'correction', 'federation')", name="kind"
-        ),
+        CheckConstraint("kind IN ('payment', 'invoice', 'correction', 'federation')", name="kind"),
         CheckConstraint("channel IN ('online', 'cheque', 'voucher', 'paper')", name="channel"),
         ForeignKeyConstraint(["scheme_id", "payer_id"], ["accounts.scheme_id", "accounts.id"]),
         ForeignKeyConstraint(["scheme_id", "payee_id"], ["accounts.scheme_id", "accounts.id"]),
@@ -65,9 +63,13 @@ class Transfer(db.Model):
     void_reason: Mapped[str | None] = mapped_column(String(200))
 
     payer: Mapped[Account] = relationship(
-        primaryjoin="Transfer.payer_id == Account.id", foreign_keys="Transfer.payer_id", viewonly=True
+        primaryjoin="Transfer.payer_id == Account.id",
+        foreign_keys="Transfer.payer_id",
+        viewonly=True,
     )
     payee: Mapped[Account] = relationship(
-        primaryjoin="Transfer.payee_id == Account.id", foreign_keys="Transfer.payee_id", viewonly=True
+        primaryjoin="Transfer.payee_id == Account.id",
+        foreign_keys="Transfer.payee_id",
+        viewonly=True,
     )
     entered_by: Mapped[Person | None] = relationship(viewonly=True)

@@ -20,9 +20,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-
 from lets_platform.db import db, utcnow
 from lets_platform.errors import (
     AccountClosed,
@@ -41,6 +38,9 @@ from lets_platform.errors import (
 from lets_platform.identity.models import Person
 from lets_platform.money import MAX_MINOR_UNITS, Money, format_amount
 from lets_platform.tenancy.models import Scheme
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import CHANNELS, Transfer
 
@@ -119,8 +119,15 @@ def transfer(
     memo = _memo(memo)
     if channel not in CHANNELS:
         raise ValidationFailed(f"{channel!r} is not a channel.", errors={"channel": ["invalid"]})
-    wanted = {"payer": payer, "payee": payee, "amount": minor, "memo": memo, "kind": kind,
-              "channel": channel, "corrects_id": corrects}
+    wanted = {
+        "payer": payer,
+        "payee": payee,
+        "amount": minor,
+        "memo": memo,
+        "kind": kind,
+        "channel": channel,
+        "corrects_id": corrects,
+    }
     transfer_id = uuid.uuid4() if id is None else parse_id(id)
     if id is not None and (existing := _find(transfer_id)) is not None:
         return _replay(scheme, existing, wanted)
@@ -131,10 +138,19 @@ def transfer(
         raise SchemeNotTrading(f"{scheme.slug} is {scheme.status}.")
     now = utcnow()
     row = _insert(
-        id=transfer_id, scheme_id=scheme.id, payer_id=payer_account.id,
-        payee_id=payee_account.id, amount=minor, memo=memo, kind=kind, channel=channel,
-        state="pending" if pending else "posted", entered_by_id=entered_by.id if entered_by else None,
-        corrects_id=corrects, created_at=now, posted_at=None if pending else now,
+        id=transfer_id,
+        scheme_id=scheme.id,
+        payer_id=payer_account.id,
+        payee_id=payee_account.id,
+        amount=minor,
+        memo=memo,
+        kind=kind,
+        channel=channel,
+        state="pending" if pending else "posted",
+        entered_by_id=entered_by.id if entered_by else None,
+        corrects_id=corrects,
+        created_at=now,
+        posted_at=None if pending else now,
     )
     if row is None:  # the same id was committed by a concurrent request
         existing = _find(transfer_id)
@@ -155,8 +171,10 @@ def transfer(
 def _memo(memo: Any) -> str:
     memo = "" if memo is None else memo
     if not isinstance(memo, str) or len(memo) > MAX_MEMO:
-        raise ValidationFailed(f"The memo must be text of at most {MAX_MEMO} characters.",
-                               errors={"memo": ["too long"]})
+        raise ValidationFailed(
+            f"The memo must be text of at most {MAX_MEMO} characters.",
+            errors={"memo": ["too long"]},
+        )
     return memo.strip()
 
 
@@ -165,9 +183,15 @@ def _find(transfer_id: uuid.UUID) -> Transfer | None:
 
 
 def _replay(scheme: Scheme, existing: Transfer, wanted: dict[str, Any]) -> Result:
-    have = {"payer": existing.payer.name, "payee": existing.payee.name, "amount": existing.amount,
-            "memo": existing.memo, "kind": existing.kind, "channel": existing.channel,
-            "corrects_id": existing.corrects_id}
+    have = {
+        "payer": existing.payer.name,
+        "payee": existing.payee.name,
+        "amount": existing.amount,
+        "memo": existing.memo,
+        "kind": existing.kind,
+        "channel": existing.channel,
+        "corrects_id": existing.corrects_id,
+    }
     if existing.scheme_id != scheme.id:
         raise ExistsWithDifferentFields("A transfer with this id exists already.")
     differing = sorted(k for k in have if have[k] != wanted[k])
@@ -213,19 +237,31 @@ def _statuses(allow_suspended: bool) -> tuple[str, ...]:
 
 
 def _debit(account: Account, amount: int, allow_suspended: bool) -> bool:
-    return _update(account, {"balance": Account.balance - amount}, allow_suspended,
-                   Account.balance - Account.held - amount >= Account.min_balance)
+    return _update(
+        account,
+        {"balance": Account.balance - amount},
+        allow_suspended,
+        Account.balance - Account.held - amount >= Account.min_balance,
+    )
 
 
 def _hold(account: Account, amount: int, allow_suspended: bool) -> bool:
-    return _update(account, {"held": Account.held + amount}, allow_suspended,
-                   Account.balance - Account.held - amount >= Account.min_balance)
+    return _update(
+        account,
+        {"held": Account.held + amount},
+        allow_suspended,
+        Account.balance - Account.held - amount >= Account.min_balance,
+    )
 
 
 def _credit(account: Account, amount: int, allow_suspended: bool) -> bool:
     ceiling = func.coalesce(Account.max_balance, MAX_MINOR_UNITS)
-    return _update(account, {"balance": Account.balance + amount}, allow_suspended,
-                   Account.balance + amount <= ceiling)
+    return _update(
+        account,
+        {"balance": Account.balance + amount},
+        allow_suspended,
+        Account.balance + amount <= ceiling,
+    )
 
 
 def _update(account: Account, values: dict[str, Any], allow_suspended: bool, limit: Any) -> bool:
@@ -244,7 +280,9 @@ def _update(account: Account, values: dict[str, Any], allow_suspended: bool, lim
 def _unconditional(account: Account, **deltas: int) -> None:
     values = {name: getattr(Account, name) + delta for name, delta in deltas.items()}
     db.session.execute(
-        update(Account).where(Account.id == account.id).values(**values)
+        update(Account)
+        .where(Account.id == account.id)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     db.session.expire(account, ["balance", "held"])
@@ -275,8 +313,7 @@ def _refusal(account: Account, step: Any, amount: int) -> LetsError:
     decimals = _decimals(account)
     if step is _credit:
         return ExceedsUpperLimit(
-            f"{account.name!r} may receive at most "
-            f"{format_amount(_room(account), decimals)} more.",
+            f"{account.name!r} may receive at most {format_amount(_room(account), decimals)} more.",
         )
     return ExceedsCreditLimit(
         f"{account.name!r} has {format_amount(max(account.available, 0), decimals)} available; "
@@ -335,7 +372,8 @@ def post_pending(scheme: Scheme, transfer_id: Any) -> Transfer:
     if not _credit(payee, found.amount, allow_suspended=False):
         _unconditional(payer, balance=found.amount, held=found.amount)
         db.session.execute(
-            update(Transfer).where(Transfer.seq == found.seq)
+            update(Transfer)
+            .where(Transfer.seq == found.seq)
             .values(state="pending", posted_at=None)
             .execution_options(synchronize_session=False)
         )
@@ -366,8 +404,13 @@ def void_pending(scheme: Scheme, transfer_id: Any, reason: str) -> Transfer:
 
 
 def correct(
-    scheme: Scheme, transfer_id: Any, *, entered_by: Person, amount: Any = None,
-    memo: str = "", id: Any = None,
+    scheme: Scheme,
+    transfer_id: Any,
+    *,
+    entered_by: Person,
+    amount: Any = None,
+    memo: str = "",
+    id: Any = None,
 ) -> Result:
     """Compensate a posted transfer with a new transfer the other way (never an edit).
 
@@ -379,11 +422,14 @@ def correct(
     original = get_transfer(scheme, transfer_id)
     if original.state != "posted" or original.kind == "correction":
         raise TransferNotPosted(f"Transfer {original.id} cannot be corrected.")
-    corrected = db.session.scalar(
-        select(func.coalesce(func.sum(Transfer.amount), 0)).where(
-            Transfer.corrects_id == original.id, Transfer.state != "voided"
+    corrected = (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Transfer.amount), 0)).where(
+                Transfer.corrects_id == original.id, Transfer.state != "voided"
+            )
         )
-    ) or 0
+        or 0
+    )
     remaining = original.amount - corrected
     minor = remaining if amount is None else _amount(scheme, amount)
     if minor > remaining or remaining == 0:
@@ -392,9 +438,17 @@ def correct(
             f"{original.id} is left to correct."
         )
     return transfer(
-        scheme, payer=original.payee.name, payee=original.payer.name, amount=minor,
-        memo=memo or f"Correction of {original.id}", kind="correction", channel="paper",
-        corrects=original.id, entered_by=entered_by, id=id, allow_suspended=True,
+        scheme,
+        payer=original.payee.name,
+        payee=original.payer.name,
+        amount=minor,
+        memo=memo or f"Correction of {original.id}",
+        kind="correction",
+        channel="paper",
+        corrects=original.id,
+        entered_by=entered_by,
+        id=id,
+        allow_suspended=True,
     )
 
 
@@ -423,5 +477,6 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(cursor)
         return int(text[1:])
     except ValueError:
-        raise ValidationFailed("The cursor is not one this API gave out.",
-                               errors={"cursor": ["invalid"]}) from None
+        raise ValidationFailed(
+            "The cursor is not one this API gave out.", errors={"cursor": ["invalid"]}
+        ) from None

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
-
 from lets_platform.money import format_amount
 from lets_platform.tenancy.models import Scheme
+from marshmallow import Schema, fields, validate
+
 from lets_tenants.ledger.models import CHANNELS, Transfer
 
-AMOUNT_DOC = {"type": "string", "example": "12.50",
-              "description": "decimal string with at most the currency's decimals"}
+AMOUNT_DOC = {
+    "type": "string",
+    "example": "12.50",
+    "description": "decimal string with at most the currency's decimals",
+}
 
 
 class TransferIn(Schema):

@@ -1,16 +1,16 @@
-"""Adding members to a scheme: the person (created if new), the membership, the account, the role."""
+"""Adding members to a scheme: the person (created if new), membership, account and role."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from sqlalchemy import select
 
 from lets_platform.db import db
 from lets_platform.errors import _error
 from lets_platform.identity.models import Person
 from lets_platform.identity.operations import find_or_add_person, grant_role
 from lets_platform.tenancy.models import Scheme
+from sqlalchemy import select
+
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import (
     check_name,
@@ -45,20 +45,23 @@ def add_member(
     if scheme.status != "active":
         raise SchemeNotOpen(f"{scheme.slug} is {scheme.status} and takes no new members.")
     floor = scheme.default_min_balance if min_balance is None else parse_floor(scheme, min_balance)
-    ceiling = (scheme.default_max_balance if max_balance is None
-               else parse_ceiling(scheme, max_balance))
+    ceiling = (
+        scheme.default_max_balance if max_balance is None else parse_ceiling(scheme, max_balance)
+    )
     taken = select(Account.id).where(Account.scheme_id == scheme.id, Account.name == handle)
     if db.session.scalar(taken) is not None:
         raise HandleTaken(f"{handle!r} is taken in {scheme.slug}.")
     person = find_or_add_person(email, display_name)
     existing = db.session.scalar(
-        select(Membership).where(Membership.scheme_id == scheme.id,
-                                 Membership.person_id == person.id)
+        select(Membership).where(
+            Membership.scheme_id == scheme.id, Membership.person_id == person.id
+        )
     )
     if existing is not None:
         raise AlreadyMember(f"{person.email} is already {scheme.slug}/{existing.handle}.")
-    membership = Membership(scheme_id=scheme.id, person_id=person.id, handle=handle,
-                            display_name=display_name.strip())
+    membership = Membership(
+        scheme_id=scheme.id, person_id=person.id, handle=handle, display_name=display_name.strip()
+    )
     db.session.add(membership)
     db.session.flush()
     open_member_account(scheme, membership, floor, ceiling)
@@ -67,13 +70,16 @@ def add_member(
 
 
 def list_members(scheme: Scheme) -> list[Membership]:
-    return list(db.session.scalars(
-        select(Membership).where(Membership.scheme_id == scheme.id).order_by(Membership.handle)
-    ))
+    return list(
+        db.session.scalars(
+            select(Membership).where(Membership.scheme_id == scheme.id).order_by(Membership.handle)
+        )
+    )
 
 
 def membership_of(person: Person, scheme: Scheme) -> Membership | None:
     return db.session.scalar(
-        select(Membership).where(Membership.scheme_id == scheme.id,
-                                 Membership.person_id == person.id)
+        select(Membership).where(
+            Membership.scheme_id == scheme.id, Membership.person_id == person.id
+        )
     )

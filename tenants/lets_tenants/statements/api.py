@@ -6,15 +6,19 @@ from typing import Any
 
 from flask import Response, request
 from flask_smorest import Blueprint
-
 from lets_platform.api import API_PREFIX
+
 from lets_tenants.accounts.operations import get_account, require_use
 from lets_tenants.context import scheme_for
 from lets_tenants.statements import operations as ops
 from lets_tenants.statements.schemas import StatementArgs, StatementOut, statement_out
 
-blp = Blueprint("statements", __name__, url_prefix=API_PREFIX + "/schemes/<scheme>",
-                description="Account statements")
+blp = Blueprint(
+    "statements",
+    __name__,
+    url_prefix=API_PREFIX + "/schemes/<scheme>",
+    description="Account statements",
+)
 
 
 @blp.route("/accounts/<account>/statement", methods=["GET"])
@@ -32,6 +36,9 @@ def get_statement(args: dict[str, Any], scheme: str, account: str) -> Any:
     )
     if wants_csv:
         filename = f"{found.slug}-{target.name}-statement.csv"
-        return Response(ops.to_csv(found, stmt), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return Response(
+            ops.to_csv(found, stmt),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
     return statement_out(found, stmt)

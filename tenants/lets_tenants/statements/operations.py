@@ -7,11 +7,11 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from lets_platform.db import db
+from lets_platform.tenancy.models import Scheme
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from lets_platform.db import db
-from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
 
@@ -37,7 +37,7 @@ class Statement:
     lines: list[Line] = field(default_factory=list)
 
 
-def _signed(account: Account):  # type: ignore[no-untyped-def]
+def _signed(account: Account):
     return case((Transfer.payee_id == account.id, Transfer.amount), else_=-Transfer.amount)
 
 
@@ -57,13 +57,18 @@ def statement(
     )
     opening = 0
     if start is not None:
-        opening = db.session.scalar(
-            select(func.coalesce(func.sum(_signed(account)), 0)).where(
-                *mine, Transfer.posted_at < start
+        opening = (
+            db.session.scalar(
+                select(func.coalesce(func.sum(_signed(account)), 0)).where(
+                    *mine, Transfer.posted_at < start
+                )
             )
-        ) or 0
+            or 0
+        )
     other = aliased(Account)
-    counterparty = case((Transfer.payee_id == account.id, Transfer.payer_id), else_=Transfer.payee_id)
+    counterparty = case(
+        (Transfer.payee_id == account.id, Transfer.payer_id), else_=Transfer.payee_id
+    )
     query = select(Transfer, other.name).join(other, other.id == counterparty).where(*mine)
     if start is not None:
         query = query.where(Transfer.posted_at >= start)
@@ -75,13 +80,19 @@ def statement(
         incoming = t.payee_id == account.id
         signed = t.amount if incoming else -t.amount
         running += signed
-        lines.append(Line(
-            date=t.posted_at or t.created_at, id=str(t.id),
-            counterparty=name,
-            memo=t.memo, kind=t.kind, channel=t.channel, amount=signed, balance=running,
-        ))
-    return Statement(account=account, opening_balance=opening, closing_balance=running,
-                     lines=lines)
+        lines.append(
+            Line(
+                date=t.posted_at or t.created_at,
+                id=str(t.id),
+                counterparty=name,
+                memo=t.memo,
+                kind=t.kind,
+                channel=t.channel,
+                amount=signed,
+                balance=running,
+            )
+        )
+    return Statement(account=account, opening_balance=opening, closing_balance=running, lines=lines)
 
 
 def to_csv(scheme: Scheme, stmt: Statement) -> str:
@@ -89,13 +100,32 @@ def to_csv(scheme: Scheme, stmt: Statement) -> str:
     fmt = scheme.currency.format
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["date", "transfer", "counterparty", "memo", "kind", "channel",
-                     f"amount ({scheme.currency_code})", f"balance ({scheme.currency_code})"])
+    writer.writerow(
+        [
+            "date",
+            "transfer",
+            "counterparty",
+            "memo",
+            "kind",
+            "channel",
+            f"amount ({scheme.currency_code})",
+            f"balance ({scheme.currency_code})",
+        ]
+    )
     writer.writerow(["", "", "", "Opening balance", "", "", "", fmt(stmt.opening_balance)])
     for line in stmt.lines:
-        writer.writerow([line.date.isoformat(), line.id, _cell(line.counterparty),
-                         _cell(line.memo), line.kind,
-                         line.channel, fmt(line.amount), fmt(line.balance)])
+        writer.writerow(
+            [
+                line.date.isoformat(),
+                line.id,
+                _cell(line.counterparty),
+                _cell(line.memo),
+                line.kind,
+                line.channel,
+                fmt(line.amount),
+                fmt(line.balance),
+            ]
+        )
     writer.writerow(["", "", "", "Closing balance", "", "", "", fmt(stmt.closing_balance)])
     return out.getvalue()
 
