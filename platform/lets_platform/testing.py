@@ -91,6 +91,13 @@ def make_app(database_url: str, instance_path: str | None = None, **config: Any)
     return app
 
 
+def dispose(app: Flask) -> None:
+    """Close the app's pooled connections (before its database is dropped)."""
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
 def empty_tables() -> None:
     """Delete every row (children first) so the next test starts from an empty hub."""
     session = db.session
