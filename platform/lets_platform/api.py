@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, g
 from flask_smorest import Api, Blueprint
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,12 +30,23 @@ def init_app(app: Flask) -> None:
         },
     )
     app.extensions["lets_api"] = Api(app)
+    app.before_request(forget_the_caller)
     app.after_request(commit_at_the_edge)
 
 
 def register(app: Flask, blueprint: Blueprint) -> None:
     """Add an area's REST blueprint to the app and to its OpenAPI document."""
     app.extensions["lets_api"].register_blueprint(blueprint)
+
+
+#: Request-scoped values kept on ``flask.g``; cleared when a request starts in case the app
+#: context is shared (tests, or a request pushed inside an existing context).
+REQUEST_SCOPED = ("person", "_lets_roles", "_lets_schemes")
+
+
+def forget_the_caller() -> None:
+    for key in REQUEST_SCOPED:
+        g.pop(key, None)
 
 
 def commit_at_the_edge(response: Response) -> Response:

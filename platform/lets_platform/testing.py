@@ -112,7 +112,13 @@ def empty_tables() -> None:
 
 
 class Api:
-    """A thin JSON client for the API under test, acting as one person (or nobody)."""
+    """A thin JSON client for the API under test, acting as one person (or nobody).
+
+    Each call runs in an app context of its own, with its own database session, as a
+    request does in production; the test's session is committed first so that it holds
+    no transaction (and so no SQLite lock) while the request runs, and its objects are
+    reloaded afterwards.
+    """
 
     def __init__(self, client: FlaskClient, token: str | None = None) -> None:
         self.client = client
@@ -125,13 +131,18 @@ class Api:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         return {**headers, **(extra or {})}
 
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        db.session.commit()
+        with self.client.application.app_context():
+            return self.client.open("/api/v1" + path, method=method, **kwargs)
+
     def get(self, path: str, headers: dict[str, str] | None = None, **query: Any) -> Any:
-        return self.client.get("/api/v1" + path, headers=self._headers(headers), query_string=query)
+        return self.call("GET", path, headers=self._headers(headers), query_string=query)
 
     def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
-        return self.client.post(
-            "/api/v1" + path, json=body if body is not None else {}, headers=self._headers(headers)
+        return self.call(
+            "POST", path, json=body if body is not None else {}, headers=self._headers(headers)
         )
 
     def patch(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
-        return self.client.patch("/api/v1" + path, json=body, headers=self._headers(headers))
+        return self.call("PATCH", path, json=body, headers=self._headers(headers))
