@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 from flask import has_app_context
+
 from lets_platform.db import db
 
 
@@ -17,6 +18,8 @@ def _run() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":  # migrations see every scheme's rows
+                connection.exec_driver_sql("SELECT set_config('lets.schemes', '*', true)")
             context.run_migrations()
 
 

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
+
 from lets_platform import testing
 from lets_platform.db import db
 from lets_platform.identity.models import Person
 from lets_platform.identity.operations import add_person, grant_role, issue_token
+from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
 from lets_platform.tenancy.operations import provision_scheme
 from lets_tenants.membership.operations import add_member
@@ -23,14 +25,17 @@ def database_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Flask:
-    return testing.make_app(database_url)
+def app(database_url: str) -> Iterator[Flask]:
+    app = testing.make_app(database_url)
+    yield app
+    testing.dispose(app)
 
 
 @pytest.fixture
 def ctx(app: Flask) -> Iterator[Flask]:
     """An app context on an empty hub; whatever the test committed is deleted after it."""
     with app.app_context():
+        scope.allow_all()  # the test arranges and inspects every scheme's rows
         yield app
         testing.empty_tables()
         db.session.remove()

@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lets_platform.db import db
 from lets_platform.errors import TemporarilyUnavailable, problem_response
+from lets_platform.tenancy import scope
 
 API_PREFIX = "/api/v1"
 
@@ -47,6 +48,7 @@ REQUEST_SCOPED = ("person", "_lets_roles", "_lets_schemes")
 def forget_the_caller() -> None:
     for key in REQUEST_SCOPED:
         g.pop(key, None)
+    scope.reset()
 
 
 def commit_at_the_edge(response: Response) -> Response:

@@ -21,6 +21,7 @@ from lets_platform.db import db
 from lets_platform.errors import LetsError
 from lets_platform.identity import operations as identity
 from lets_platform.tenancy import operations as tenancy
+from lets_platform.tenancy import scope
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +52,7 @@ def transactional(fn: F) -> F:
 )
 def main() -> None:
     """lets: the hub for Local Exchange Trading Schemes."""
+    scope.allow_all()  # an operator at the shell acts for the national body
 
 
 @main.group("db")
@@ -74,6 +76,15 @@ def db_downgrade(revision: str) -> None:
     """Migrate the database down to REVISION (default: one step; 'base' for empty)."""
     migrate.downgrade(revision)
     click.echo(f"database at {revision}")
+
+
+@db_group.command("grant")
+@click.argument("role")
+@with_appcontext
+def db_grant(role: str) -> None:
+    """Grant ROLE (the application's PostgreSQL login) what the hub needs, and no more."""
+    migrate.grant(role)
+    click.echo(f"granted {role}")
 
 
 @main.command("serve")

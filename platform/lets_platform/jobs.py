@@ -17,6 +17,7 @@ from dramatiq.brokers.stub import StubBroker
 from flask import Flask
 
 from lets_platform.db import db
+from lets_platform.tenancy import scope
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +35,7 @@ def actor(**options: Any) -> Callable[[F], dramatiq.Actor[Any, Any]]:
             if _app is None:
                 raise RuntimeError("lets jobs: init_app() has not bound an app")
             with _app.app_context():
+                scope.allow_all()  # jobs act for the hub; each names its schemes itself
                 try:
                     result = fn(*args, **kwargs)
                     db.session.commit()

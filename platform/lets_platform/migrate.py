@@ -28,3 +28,28 @@ def upgrade(revision: str = "head") -> None:
 
 def downgrade(revision: str = "base") -> None:
     command.downgrade(alembic_config(), revision)
+
+
+def grant_statements(role: str) -> list[str]:
+    """What the application's PostgreSQL role may do: read and write the tables, but not
+    change the audit log (append-only), delete a transfer or rewrite one's amount or parties,
+    nor touch the schema; it owns nothing, so row-level security binds it."""
+    quoted = '"' + role.replace('"', '""') + '"'
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {quoted}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
+        f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {quoted}",
+        f"REVOKE UPDATE, DELETE ON audit_log FROM {quoted}",
+        f"REVOKE UPDATE, DELETE ON transfers FROM {quoted}",
+        f"GRANT UPDATE (state, posted_at, void_reason) ON transfers TO {quoted}",
+    ]
+
+
+def grant(role: str) -> None:
+    """Grant ``role`` what the application needs (run as the tables' owner, after upgrade)."""
+    from lets_platform.db import db
+
+    with db.engine.begin() as connection:
+        for statement in grant_statements(role):
+            connection.exec_driver_sql(statement)

@@ -1,9 +1,12 @@
 """Who may do what: one matrix of actions to roles, checked in one place.
 
-Roles are granted per scheme (``organiser``, ``member``) or platform-wide (``is_admin``:
-the national administrator, who may do in every scheme whatever its organisers may).
-Acts on one's own account (paying from it, reading its statement) are checked by the
-ledger against the account's owner, on top of the ``member`` role here.
+Roles follow the schemes' constitutions. They are granted per scheme (the committee, the
+administration, mediators, members) or platform-wide: the national administrator
+(``Person.is_admin``), who may do in every scheme whatever its organisers may, and the
+regional organiser, granted for one regional network and acting in its schemes.
+Acts on one's own account (paying from it, reading its statement) are further checked
+against the account's owner by the ledger. The matrix is written out in
+docs/PERMISSIONS.md, and a test keeps the two the same.
 """
 
 from __future__ import annotations
@@ -14,25 +17,52 @@ from sqlalchemy import select
 from lets_platform.db import db
 from lets_platform.errors import NotPermitted
 from lets_platform.identity.models import Person, RoleGrant
+from lets_platform.tenancy.models import Scheme
 
-#: action -> scheme roles that may do it. The national administrator may do everything.
+#: Roles granted in one scheme, with what people call them.
+SCHEME_ROLES: dict[str, str] = {
+    "member": "Member",
+    "chair": "Chair (committee)",
+    "vice_chair": "Vice-chair (committee)",
+    "secretary": "Secretary (committee)",
+    "treasurer": "Treasurer (committee)",
+    "organiser": "Organiser (runs the scheme)",
+    "coordinator": "Coordinator (administration)",
+    "membership_secretary": "Membership secretary (administration)",
+    "directory_editor": "Directory editor (administration)",
+    "events_organiser": "Events organiser (administration)",
+    "local_organiser": "Local organiser of a branch or neighbourhood group (administration)",
+    "project_administrator": "Project administrator (administration)",
+    "mediator": "Mediator",
+}
+#: Granted for one regional network (``RoleGrant.network_id``).
+REGIONAL_ORGANISER = "regional_organiser"
+COMMITTEE = frozenset({"chair", "vice_chair", "secretary", "treasurer"})
+RUNS_SCHEME = frozenset({"organiser", "coordinator"})
+EVERYONE = frozenset(SCHEME_ROLES) | {REGIONAL_ORGANISER}
+MONEY = RUNS_SCHEME | {"treasurer"}
+OVERSIGHT = MONEY | {"chair", "vice_chair", "mediator", REGIONAL_ORGANISER}
+
+#: action -> roles that may do it. The national administrator may do everything.
 MATRIX: dict[str, frozenset[str]] = {
     "scheme.provision": frozenset(),
-    "scheme.read": frozenset({"member", "organiser"}),
-    "members.add": frozenset({"organiser"}),
-    "members.list": frozenset({"member", "organiser"}),
-    "accounts.open_central": frozenset({"organiser"}),
-    "accounts.manage": frozenset({"organiser"}),
-    "accounts.read_any": frozenset({"organiser"}),
-    "transfers.pay_own": frozenset({"member", "organiser"}),
-    "transfers.enter_on_behalf": frozenset({"organiser"}),
-    "transfers.correct": frozenset({"organiser"}),
-    "transfers.read_all": frozenset({"organiser"}),
-    "invoices.send_own": frozenset({"member", "organiser"}),
-    "invoices.act_on_behalf": frozenset({"organiser"}),
+    "scheme.read": EVERYONE,
+    "members.list": EVERYONE,
+    "members.add": RUNS_SCHEME | {"membership_secretary", "local_organiser", REGIONAL_ORGANISER},
+    "roles.read": RUNS_SCHEME | COMMITTEE | {"membership_secretary", REGIONAL_ORGANISER},
+    "roles.grant": RUNS_SCHEME | {"chair", "secretary"},
+    "accounts.read_any": OVERSIGHT,
+    "accounts.open_central": MONEY,
+    "accounts.manage": MONEY,
+    "accounts.pay_central": MONEY | {"project_administrator"},
+    "transfers.pay_own": EVERYONE - {REGIONAL_ORGANISER},
+    "transfers.enter_on_behalf": MONEY | {"local_organiser"},
+    "transfers.correct": MONEY,
+    "transfers.read_all": OVERSIGHT,
+    "invoices.send_own": EVERYONE - {REGIONAL_ORGANISER},
+    "invoices.act_on_behalf": MONEY,
+    "audit.read": RUNS_SCHEME | COMMITTEE,
 }
-
-SCHEME_ROLES = ("member", "organiser")
 
 
 def roles_in(person: Person, scheme_id: int) -> frozenset[str]:
@@ -42,12 +72,14 @@ def roles_in(person: Person, scheme_id: int) -> frozenset[str]:
         cache = g.setdefault("_lets_roles", {})
         if (person.id, scheme_id) in cache:
             return cache[(person.id, scheme_id)]
+    network = select(Scheme.network_id).where(Scheme.id == scheme_id).scalar_subquery()
     roles = frozenset(
         db.session.scalars(
             select(RoleGrant.role).where(
                 RoleGrant.person_id == person.id,
-                RoleGrant.scheme_id == scheme_id,
                 RoleGrant.revoked_at.is_(None),
+                (RoleGrant.scheme_id == scheme_id)
+                | ((RoleGrant.role == REGIONAL_ORGANISER) & (RoleGrant.network_id == network)),
             )
         )
     )

@@ -16,14 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
-from sqlalchemy import make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 from lets_platform import migrate
 from lets_platform.app import create_app
 from lets_platform.config import normalise_database_url
 from lets_platform.db import db
+from lets_platform.tenancy import scope
 
 
 def postgres_server_url() -> str | None:
@@ -73,22 +75,48 @@ def test_database(backend: str | None = None) -> Iterator[str]:
             yield url
 
 
-def make_app(database_url: str, instance_path: str | None = None, **config: Any) -> Flask:
-    """An app for tests, bound to ``database_url`` (migrated to head)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "LETS_PASSWORD_HASH": "fast",
-            "LETS_REDIS_URL": config.pop("LETS_REDIS_URL", None),
-            "LETS_INSTANCE_PATH": instance_path or tempfile.mkdtemp(prefix="lets-instance-"),
-            "SECRET_KEY": "test",
-            **config,
-        }
-    )
-    with app.app_context():
+#: The ordinary role the tests' app connects as on PostgreSQL, so that row-level security
+#: binds it as it binds production (a superuser or the tables' owner would pass through).
+APP_ROLE = "lets_test_app"
+
+
+def make_app(
+    database_url: str, instance_path: str | None = None, *, as_owner: bool = False, **config: Any
+) -> Flask:
+    """An app for tests, bound to ``database_url`` (migrated to head).
+
+    On PostgreSQL the migrations run as the URL's (owner) role and the app connects as
+    the ordinary role ``APP_ROLE`` with ``lets db grant``'s privileges, unless ``as_owner``.
+    """
+    settings = {
+        "TESTING": True,
+        "LETS_PASSWORD_HASH": "fast",
+        "LETS_REDIS_URL": config.pop("LETS_REDIS_URL", None),
+        "LETS_INSTANCE_PATH": instance_path or tempfile.mkdtemp(prefix="lets-instance-"),
+        "SECRET_KEY": "test",
+        **config,
+    }
+    owner = create_app({**settings, "SQLALCHEMY_DATABASE_URI": database_url})
+    with owner.app_context():
         migrate.upgrade()
+        if as_owner or db.engine.dialect.name != "postgresql":
+            return owner
+        _ensure_role(APP_ROLE)
+        migrate.grant(APP_ROLE)
+    dispose(owner)
+    app_url = make_url(database_url).set(username=APP_ROLE, password=None)
+    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": app_url.render_as_string(False)})
+    app.config["LETS_TEST_OWNER_URL"] = database_url
     return app
+
+
+def _ensure_role(role: str) -> None:
+    with db.engine.begin() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+        if exists.first() is None:
+            connection.exec_driver_sql(
+                f"CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
+            )
 
 
 def dispose(app: Flask) -> None:
@@ -98,16 +126,27 @@ def dispose(app: Flask) -> None:
             engine.dispose()
 
 
+_owner_engines: dict[str, Engine] = {}
+
+
 def empty_tables() -> None:
-    """Delete every row (children first) so the next test starts from an empty hub."""
+    """Delete every row (children first) so the next test starts from an empty hub.
+
+    On PostgreSQL this is done as the tables' owner: the app's role may not empty the
+    audit log or delete transfers, by design.
+    """
     session = db.session
     session.rollback()
-    if session.get_bind().dialect.name == "postgresql":
+    owner_url = current_app.config.get("LETS_TEST_OWNER_URL")
+    if owner_url:
+        engine = _owner_engines.get(owner_url) or create_engine(owner_url, poolclass=NullPool)
+        _owner_engines[owner_url] = engine
         names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in reversed(db.metadata.sorted_tables):
-            session.execute(table.delete())
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        return
+    for table in reversed(db.metadata.sorted_tables):
+        session.execute(table.delete())
     session.commit()
 
 
@@ -133,8 +172,12 @@ class Api:
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         db.session.commit()
-        with self.client.application.app_context():
-            return self.client.open("/api/v1" + path, method=method, **kwargs)
+        before = scope.current()
+        try:
+            with self.client.application.app_context():
+                return self.client.open("/api/v1" + path, method=method, **kwargs)
+        finally:
+            scope.reset(before)
 
     def get(self, path: str, headers: dict[str, str] | None = None, **query: Any) -> Any:
         return self.call("GET", path, headers=self._headers(headers), query_string=query)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+
 from lets_platform import demo as demo_registry
 from lets_platform import invariants
 from lets_platform.api import register

@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
+
 from lets_platform.cli import transactional
 from lets_platform.identity.operations import get_person
 from lets_platform.tenancy.operations import get_scheme
-
 from lets_tenants.accounts import operations as accounts
 from lets_tenants.ledger import operations as ledger
 from lets_tenants.membership import operations as membership

@@ -5,7 +5,6 @@ from __future__ import annotations
 from lets_platform.demo import DemoContext
 from lets_platform.identity.operations import add_person, grant_role
 from lets_platform.tenancy.operations import provision_scheme
-
 from lets_tenants.accounts.operations import open_central_account
 from lets_tenants.invoices.operations import send_invoice
 from lets_tenants.ledger.operations import transfer

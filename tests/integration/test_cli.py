@@ -9,10 +9,11 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.cli import ScriptInfo
+from sqlalchemy import create_engine, text
+
 from lets_platform import testing
 from lets_platform.app import create_app
 from lets_platform.cli import main
-from sqlalchemy import create_engine, text
 
 
 @pytest.fixture

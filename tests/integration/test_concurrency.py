@@ -12,14 +12,15 @@ import threading
 import uuid
 from collections import Counter
 
+from sqlalchemy import func, select
+
 from lets_platform import invariants
 from lets_platform.db import db
 from lets_platform.errors import LetsError
-from lets_platform.tenancy.models import Scheme
+from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
 from lets_tenants.ledger.operations import transfer
-from sqlalchemy import func, select
 
 HANDLES = [f"m{i}" for i in range(8)]
 
@@ -48,14 +49,13 @@ def test_concurrent_payments_keep_every_invariant(ctx, backend, create_scheme, c
     scheme = create_scheme("wiltshire", default_min_balance="-20.00")
     for handle in HANDLES:
         create_member(scheme, handle, max_balance="30.00")
-    scheme_id = scheme.id
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
     payments = 60 if backend == "postgresql" else 25
 
     def pay_randomly(index):
         rng = random.Random(index)
-        found = db.session.get_one(Scheme, scheme_id)
+        found = get_scheme("wiltshire")  # enters the scheme, as a request does
         for _ in range(payments):
             payer, payee = rng.sample(HANDLES, 2)
             amount = f"{rng.randint(1, 900) / 100:.2f}"
@@ -83,12 +83,11 @@ def test_the_same_transfer_id_sent_concurrently_moves_money_once(ctx, create_sch
     scheme = create_scheme("wiltshire")
     create_member(scheme, "alice")
     create_member(scheme, "bob")
-    scheme_id = scheme.id
     transfer_id = uuid.uuid4()
     created: list[bool] = []
 
     def pay(_index):
-        found = db.session.get_one(Scheme, scheme_id)
+        found = get_scheme("wiltshire")  # enters the scheme, as a request does
         result = transfer(
             found, payer="alice", payee="bob", amount="5.00", id=transfer_id, entered_by=None
         )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from dramatiq import Worker
+from sqlalchemy import select
+
 from lets_platform import testing
 from lets_platform.audit.models import AuditEntry
 from lets_platform.db import db
 from lets_platform.jobs import broker_of
 from lets_platform.tenancy.operations import provision_scheme
-from sqlalchemy import select
 
 BROKERS = [
     "stub",

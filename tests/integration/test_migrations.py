@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
 from lets_platform import migrate, testing
 from lets_platform.db import db
-from sqlalchemy import inspect
 
 BACKENDS = [
     "sqlite",
@@ -30,7 +31,7 @@ def _differences() -> list[object]:
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_migrated_schema_matches_the_models(backend):
     with testing.test_database(backend) as url:
-        app = testing.make_app(url)
+        app = testing.make_app(url, as_owner=True)
         with app.app_context():
             assert _differences() == []
             db.engine.dispose()
@@ -39,7 +40,7 @@ def test_migrated_schema_matches_the_models(backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_downgrade_to_base_removes_every_table_and_upgrade_restores_them(backend):
     with testing.test_database(backend) as url:
-        app = testing.make_app(url)
+        app = testing.make_app(url, as_owner=True)
         with app.app_context():
             migrate.downgrade("base")
             assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}

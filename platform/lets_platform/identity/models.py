@@ -40,7 +40,8 @@ class ApiToken(Model):
 
 
 class RoleGrant(Model):
-    """A role held by a person in one scheme (``scheme_id`` set) or platform-wide (null).
+    """A role held by a person in one scheme (``scheme_id``), for one regional network
+    (``network_id``, the regional organiser), or platform-wide (both null).
 
     Grants are never deleted: revoking sets ``revoked_at`` so that the history stays.
     """
@@ -54,6 +55,7 @@ class RoleGrant(Model):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     scheme_id: Mapped[int | None] = mapped_column(ForeignKey("schemes.id"))
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"))
     role: Mapped[str] = mapped_column(String(40))
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)

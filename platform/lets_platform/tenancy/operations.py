@@ -14,6 +14,7 @@ from lets_platform.errors import ValidationFailed, _error
 from lets_platform.identity.models import Person
 from lets_platform.money import parse_signed
 from lets_platform.signals import scheme_provisioned
+from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Network, Scheme
 
 SchemeNotFound = _error("scheme_not_found", 404, "No scheme has this slug.")
@@ -52,9 +53,11 @@ def format_rate(num: int, den: int) -> str:
 
 
 def get_scheme(slug: str) -> Scheme:
+    """The scheme with ``slug``; the unit of work may see its rows from now on."""
     scheme = db.session.scalar(select(Scheme).where(Scheme.slug == slug))
     if scheme is None:
         raise SchemeNotFound(f"There is no scheme {slug!r}.")
+    scope.allow(scheme.id)
     return scheme
 
 
@@ -123,6 +126,7 @@ def provision_scheme(
     )
     db.session.add(scheme)
     db.session.flush()
+    scope.allow(scheme.id)
     record(
         "scheme.provisioned",
         f"scheme:{slug}",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_smorest import Blueprint
-from lets_platform.api import API_PREFIX
-from lets_platform.db import db
 from sqlalchemy import select
 
+from lets_platform.api import API_PREFIX
+from lets_platform.db import db
 from lets_tenants.accounts import operations as ops
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.schemas import AccountOut, AccountPatch, CentralAccountIn, account_out

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lets_platform.db import BigIntPK, Model, utcnow
-from lets_platform.money import MAX_MINOR_UNITS
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lets_platform.db import BigIntPK, Model, utcnow
+from lets_platform.money import MAX_MINOR_UNITS
 from lets_tenants.membership.models import Membership
 
 ACCOUNT_KINDS = ("member", "central", "federation")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sqlalchemy import select, update
+
 from lets_platform import permissions
 from lets_platform.audit.operations import record
 from lets_platform.db import db
@@ -12,8 +14,6 @@ from lets_platform.errors import AccountClosed, ValidationFailed, _error
 from lets_platform.identity.models import Person
 from lets_platform.money import MAX_MINOR_UNITS, parse_signed
 from lets_platform.tenancy.models import Scheme
-from sqlalchemy import select, update
-
 from lets_tenants.accounts.models import Account
 from lets_tenants.membership.models import Membership
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lets_platform.money import format_amount
-from lets_platform.tenancy.models import Scheme
 from marshmallow import Schema, fields, validate
 
+from lets_platform.money import format_amount
+from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 
 Amount = fields.String  # documented as decimal strings; parsed by the operations

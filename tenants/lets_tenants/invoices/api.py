@@ -6,11 +6,11 @@ import contextlib
 from typing import Any
 
 from flask_smorest import Blueprint
+
 from lets_platform import permissions
 from lets_platform.api import API_PREFIX
 from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme
-
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import AccountNotFound, get_account, is_owner, require_use
 from lets_tenants.context import scheme_for

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from lets_platform.db import BigIntPK, Model, utcnow
 from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lets_platform.db import BigIntPK, Model, utcnow
 from lets_tenants.accounts.models import Account
 
 INVOICE_STATES = ("open", "paid", "declined", "cancelled")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy import select, update
+
 from lets_platform.db import db, utcnow
 from lets_platform.errors import (
     AccountsMustBeDifferent,
@@ -16,8 +18,6 @@ from lets_platform.errors import (
 from lets_platform.identity.models import Person
 from lets_platform.money import Money
 from lets_platform.tenancy.models import Scheme
-from sqlalchemy import select, update
-
 from lets_tenants.accounts.models import Account
 from lets_tenants.invoices.models import Invoice
 from lets_tenants.ledger import operations as ledger

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
 from lets_platform.db import db
 from lets_platform.invariants import Finding
 from lets_platform.money import MAX_MINOR_UNITS
 from lets_platform.tenancy.models import Scheme
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
-
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
 

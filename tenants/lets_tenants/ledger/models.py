@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from lets_platform.db import BigIntPK, Model, utcnow
-from lets_platform.identity.models import Person
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -17,6 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lets_platform.db import BigIntPK, Model, utcnow
+from lets_platform.identity.models import Person
 from lets_tenants.accounts.models import Account
 
 TRANSFER_STATES = ("pending", "posted", "voided")

@@ -8,9 +8,11 @@ Every function here keeps the ledger's invariants (checked by ``lets audit``):
 * ``balance - held >= min_balance`` and ``balance <= max_balance`` for every account.
 
 Balances move by conditional UPDATEs, in account-id order, whose WHERE clause carries
-the limit check, so there is no read-then-write window and no deadlock between payments.
-A refused step undoes what this call already wrote in the transaction, so a caller that
-catches the error and goes on finds nothing half-written. Functions only flush.
+the limit check, so there is no read-then-write window and no deadlock between payments;
+only then is the transfer row inserted (``ON CONFLICT (id) DO NOTHING``). A refused step,
+or an id that a concurrent request committed first, undoes what this call wrote in the
+transaction, so a caller that catches the error and goes on finds nothing half-written,
+and no transfer row is ever deleted. Functions only flush.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import base64
 import uuid
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from lets_platform.db import db, utcnow
 from lets_platform.errors import (
@@ -38,9 +43,6 @@ from lets_platform.errors import (
 from lets_platform.identity.models import Person
 from lets_platform.money import MAX_MINOR_UNITS, Money, format_amount
 from lets_platform.tenancy.models import Scheme
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import CHANNELS, Transfer
 
@@ -136,6 +138,10 @@ def transfer(
         _check_status(account, allow_suspended)
     if not scheme.is_trading:
         raise SchemeNotTrading(f"{scheme.slug} is {scheme.status}.")
+    steps = [(payer_account, _hold if pending else _debit)]
+    if not pending:
+        steps.append((payee_account, _credit))
+    done = _apply_in_order(steps, minor, allow_suspended)
     now = utcnow()
     row = _insert(
         id=transfer_id,
@@ -152,19 +158,11 @@ def transfer(
         created_at=now,
         posted_at=None if pending else now,
     )
-    if row is None:  # the same id was committed by a concurrent request
+    if row is None:  # the same id was committed meanwhile by a concurrent request
+        _undo(done, minor)
         existing = _find(transfer_id)
         assert existing is not None
         return _replay(scheme, existing, wanted)
-    steps = [(payer_account, _hold if pending else _debit)]
-    if not pending:
-        steps.append((payee_account, _credit))
-    try:
-        _apply_in_order(steps, minor, allow_suspended)
-    except LetsError:
-        db.session.execute(delete(Transfer).where(Transfer.seq == row.seq))
-        db.session.expunge(row)
-        raise
     return Result(row, True)
 
 
@@ -291,16 +289,24 @@ def _unconditional(account: Account, **deltas: int) -> None:
 _INVERSE = {"_debit": {"balance": +1}, "_hold": {"held": -1}, "_credit": {"balance": -1}}
 
 
-def _apply_in_order(steps: list[tuple[Account, Any]], amount: int, allow_suspended: bool) -> None:
-    """Run the balance steps in account-id order; on a refusal undo the ones done, raise."""
+def _apply_in_order(
+    steps: list[tuple[Account, Any]], amount: int, allow_suspended: bool
+) -> list[tuple[Account, Any]]:
+    """Run the balance steps in account-id order and return them; on a refusal undo the
+    ones done and raise the refusal's named error."""
     done: list[tuple[Account, Any]] = []
     for account, step in sorted(steps, key=lambda s: s[0].id):
         if not step(account, amount, allow_suspended):
-            for undo_account, undo_step in done:
-                inverse = _INVERSE[undo_step.__name__]
-                _unconditional(undo_account, **{k: v * amount for k, v in inverse.items()})
+            _undo(done, amount)
             raise _refusal(account, step, amount)
         done.append((account, step))
+    return done
+
+
+def _undo(done: list[tuple[Account, Any]], amount: int) -> None:
+    for account, step in done:
+        inverse = _INVERSE[step.__name__]
+        _unconditional(account, **{k: v * amount for k, v in inverse.items()})
 
 
 def _refusal(account: Account, step: Any, amount: int) -> LetsError:

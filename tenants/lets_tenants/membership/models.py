@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lets_platform.db import BigIntPK, Model, utcnow
-from lets_platform.identity.models import Person
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lets_platform.db import BigIntPK, Model, utcnow
+from lets_platform.identity.models import Person
 
 
 class Membership(Model):

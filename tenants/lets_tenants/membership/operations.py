@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from lets_platform.db import db
 from lets_platform.errors import _error
 from lets_platform.identity.models import Person
 from lets_platform.identity.operations import find_or_add_person, grant_role
 from lets_platform.tenancy.models import Scheme
-from sqlalchemy import select
-
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import (
     check_name,

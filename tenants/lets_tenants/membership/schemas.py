@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lets_platform.tenancy.models import Scheme
 from marshmallow import Schema, fields, validate
 
+from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.schemas import AccountOut, account_out
 from lets_tenants.membership.models import Membership

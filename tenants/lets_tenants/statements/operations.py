@@ -7,11 +7,11 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lets_platform.db import db
-from lets_platform.tenancy.models import Scheme
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import aliased
 
+from lets_platform.db import db
+from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from lets_platform.tenancy.models import Scheme
 from marshmallow import Schema, fields, validate
 
+from lets_platform.tenancy.models import Scheme
 from lets_tenants.statements.operations import Statement
 
 

@@ -1,0 +1,68 @@
+"""Which schemes' rows the current unit of work may see: PostgreSQL's second wall.
+
+Every tenant table has a row-level security policy that shows a row only when its
+``scheme_id`` is in the transaction-local setting ``lets.schemes`` (a comma-separated
+list of scheme ids, or ``*`` for operators' commands and system jobs). The setting is
+made with ``set_config(..., true)`` when a transaction begins and again when a request
+enters a scheme mid-transaction, so it never outlives the transaction and is safe with
+connection pools. Queries are scoped by ``scheme_id`` in the code as well (the first
+wall); the policies catch whatever the code would miss.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any
+
+from flask import has_app_context
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from lets_platform.db import db
+
+ALL = "*"
+SETTING = "lets.schemes"
+_scope: ContextVar[str] = ContextVar("lets_scope", default="")
+_SET = text(f"SELECT set_config('{SETTING}', :scope, true)")
+
+
+def current() -> str:
+    return _scope.get()
+
+
+def reset(value: str = "") -> None:
+    """Start from ``value`` (nothing visible by default); called as each request begins."""
+    _scope.set(value)
+
+
+def allow_all() -> None:
+    """Operators' commands, migrations and system jobs see every scheme."""
+    _set(ALL)
+
+
+def allow(scheme_id: int) -> None:
+    """Let the current unit of work see ``scheme_id``'s rows too."""
+    now = current()
+    if now == ALL or str(scheme_id) in now.split(","):
+        return
+    _set(f"{now},{scheme_id}" if now else str(scheme_id))
+
+
+def _set(value: str) -> None:
+    _scope.set(value)
+    if not has_app_context():
+        return
+    session = db.session()
+    if session.in_transaction() and _is_postgresql(session):
+        session.execute(_SET, {"scope": value})
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+@event.listens_for(Session, "after_begin")
+def _apply_on_begin(session: Session, _transaction: Any, connection: Any) -> None:
+    value = current()
+    if value and connection.dialect.name == "postgresql":
+        connection.execute(_SET, {"scope": value})
