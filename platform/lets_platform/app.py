@@ -29,9 +29,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)
     views.init_app(app)
 
+    from lets_platform.audit.api import blp as audit_blp
     from lets_platform.tenancy.api import blp as schemes_blp
 
     api.register(app, schemes_blp)
+    api.register(app, audit_blp)
     for name in filter(None, (m.strip() for m in app.config["LETS_MODULES"].split(","))):
         importlib.import_module(name).init_app(app)
     return app

@@ -62,6 +62,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "invoices.send_own": EVERYONE - {REGIONAL_ORGANISER},
     "invoices.act_on_behalf": MONEY,
     "audit.read": RUNS_SCHEME | COMMITTEE,
+    "hub.audit.read": frozenset(),
 }
 
 
@@ -108,3 +109,37 @@ def require(person: Person | None, action: str, scheme_id: int | None = None) ->
 def forget_cached_roles() -> None:
     if has_request_context():
         g.pop("_lets_roles", None)
+
+
+#: What each action lets one do, for the written matrix.
+DESCRIPTIONS: dict[str, str] = {
+    "scheme.provision": "provision schemes and networks; appoint regional organisers",
+    "scheme.read": "read the scheme and the transfers and invoices of one's own account",
+    "members.list": "list the scheme's members",
+    "members.add": "add members",
+    "roles.read": "see who holds which role",
+    "roles.grant": "grant and revoke roles in the scheme",
+    "accounts.read_any": "read any account's balance and statement",
+    "accounts.open_central": "open central accounts (funds, budgets)",
+    "accounts.manage": "change limits; suspend and close accounts",
+    "accounts.pay_central": "pay from central accounts (budgets, project funds)",
+    "transfers.pay_own": "pay from one's own account",
+    "transfers.enter_on_behalf": "enter a transfer for a member (cheques, vouchers, paper)",
+    "transfers.correct": "correct a transfer by a compensating transfer",
+    "transfers.read_all": "read every transfer of the scheme",
+    "invoices.send_own": "send invoices from one's own account; accept or decline one's own",
+    "invoices.act_on_behalf": "send, accept, decline or cancel invoices for any account",
+    "audit.read": "read the scheme's audit log",
+    "hub.audit.read": "read the whole hub's audit log",
+}
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table: one row per action, one column per role."""
+    roles = [*SCHEME_ROLES, REGIONAL_ORGANISER]
+    head = ["action", "national administrator", *roles]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for action, allowed in MATRIX.items():
+        cells = ["yes" if role in allowed else "" for role in roles]
+        lines.append(f"| `{action}`: {DESCRIPTIONS[action]} | yes | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

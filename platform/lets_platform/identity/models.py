@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lets_platform.db import BigIntPK, Model, utcnow
 
@@ -60,3 +60,5 @@ class RoleGrant(Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+
+    granted_by: Mapped[Person | None] = relationship(foreign_keys=[granted_by_id], viewonly=True)

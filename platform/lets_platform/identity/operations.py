@@ -107,15 +107,26 @@ def person_for_token(token: str) -> Person | None:
 
 
 def grant_role(
-    person: Person, role: str, *, scheme_id: int | None, granted_by: Person | None
+    person: Person,
+    role: str,
+    *,
+    scheme_id: int | None,
+    granted_by: Person | None,
+    network_id: int | None = None,
 ) -> RoleGrant:
-    """Grant ``role`` to ``person`` in a scheme (or platform-wide); a live grant is reused."""
+    """Grant ``role`` to ``person`` in a scheme, for a network, or platform-wide (neither).
+
+    A live grant of the same role in the same place is reused, not doubled.
+    """
     existing = db.session.scalar(
         select(RoleGrant).where(
             RoleGrant.person_id == person.id,
             RoleGrant.scheme_id.is_(None)
             if scheme_id is None
             else RoleGrant.scheme_id == scheme_id,
+            RoleGrant.network_id.is_(None)
+            if network_id is None
+            else RoleGrant.network_id == network_id,
             RoleGrant.role == role,
             RoleGrant.revoked_at.is_(None),
         )
@@ -125,6 +136,7 @@ def grant_role(
     grant = RoleGrant(
         person_id=person.id,
         scheme_id=scheme_id,
+        network_id=network_id,
         role=role,
         granted_by_id=granted_by.id if granted_by else None,
     )
@@ -135,6 +147,7 @@ def grant_role(
         actor_id=granted_by.id if granted_by else None,
         scheme_id=scheme_id,
         role=role,
+        network_id=network_id,
     )
     db.session.flush()
     return grant

@@ -11,9 +11,17 @@ from lets_platform import permissions
 from lets_platform.api import API_PREFIX
 from lets_platform.auth import current_person
 from lets_platform.db import db
+from lets_platform.identity.operations import get_person, grant_role
 from lets_platform.tenancy import operations as ops
 from lets_platform.tenancy.models import Network, Scheme
-from lets_platform.tenancy.schemas import NetworkIn, NetworkOut, SchemeIn, SchemeOut
+from lets_platform.tenancy.schemas import (
+    NetworkIn,
+    NetworkOut,
+    OrganiserIn,
+    OrganiserOut,
+    SchemeIn,
+    SchemeOut,
+)
 
 blp = Blueprint("schemes", __name__, url_prefix=API_PREFIX, description="Networks and schemes")
 
@@ -63,3 +71,24 @@ def create_network(body: dict[str, Any]) -> Network:
 def list_networks() -> list[Network]:
     current_person()
     return list(db.session.scalars(select(Network).order_by(Network.slug)))
+
+
+@blp.route("/networks/<network>/organisers", methods=["POST"])
+@blp.arguments(OrganiserIn)
+@blp.response(201, OrganiserOut)
+def appoint_regional_organiser(body: dict[str, Any], network: str) -> dict[str, Any]:
+    """The national body appoints a regional organiser for the schemes of one network."""
+    person = current_person()
+    permissions.require(person, "scheme.provision")
+    found = db.session.scalar(select(Network).where(Network.slug == network))
+    if found is None:
+        raise ops.NetworkNotFound(f"There is no network {network!r}.")
+    organiser = get_person(body["email"])
+    grant_role(
+        organiser,
+        permissions.REGIONAL_ORGANISER,
+        scheme_id=None,
+        network_id=found.id,
+        granted_by=person,
+    )
+    return {"email": organiser.email, "network": found.slug}

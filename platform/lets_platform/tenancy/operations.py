@@ -19,6 +19,7 @@ from lets_platform.tenancy.models import Network, Scheme
 
 SchemeNotFound = _error("scheme_not_found", 404, "No scheme has this slug.")
 SchemeExists = _error("scheme_exists", 409, "A scheme with this slug exists already.")
+NetworkNotFound = _error("network_not_found", 404, "No network has this slug.")
 NetworkExists = _error("network_exists", 409, "A network with this slug exists already.")
 RateInvalid = _error(
     "rate_invalid", 422, 'A rate is a positive decimal or fraction string such as "10" or "25/2".'

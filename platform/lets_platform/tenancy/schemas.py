@@ -68,3 +68,12 @@ class SchemeOut(Schema):
         if scheme.default_max_balance is None:
             return None
         return format_amount(scheme.default_max_balance, scheme.currency_decimals)
+
+
+class OrganiserIn(Schema):
+    email = fields.String(required=True)
+
+
+class OrganiserOut(Schema):
+    email = fields.String()
+    network = fields.String()

@@ -42,6 +42,15 @@ def _payer_account(scheme: Scheme, name: str) -> Account | None:
         return None  # the ledger names it (payer_not_found) in its order
 
 
+#: The action that lets someone other than the owner pay from an account of each kind;
+#: the federation's clearing account moves only through the federation itself.
+PAY_FROM = {
+    "member": "transfers.enter_on_behalf",
+    "central": "accounts.pay_central",
+    "federation": "scheme.provision",
+}
+
+
 @blp.route("/transfers", methods=["POST"])
 @blp.arguments(TransferIn)
 @blp.response(201, TransferOut)
@@ -53,7 +62,7 @@ def create_transfer(body: dict[str, Any], scheme: str) -> tuple[dict[str, Any], 
     payer = _payer_account(found, body["payer"])
     on_behalf = payer is not None and not is_owner(person, payer)
     if payer is not None:
-        require_use(person, found, payer, "transfers.enter_on_behalf")
+        require_use(person, found, payer, PAY_FROM[payer.kind])
     if body["channel"] != "online":
         permissions.require(person, "transfers.enter_on_behalf", found.id)
     key = request.headers.get("Idempotency-Key")

@@ -11,7 +11,14 @@ from lets_platform.api import API_PREFIX
 from lets_tenants.accounts.operations import get_account
 from lets_tenants.context import scheme_for
 from lets_tenants.membership import operations as ops
-from lets_tenants.membership.schemas import MemberIn, MemberOut, member_out
+from lets_tenants.membership.schemas import (
+    MemberIn,
+    MemberOut,
+    RoleIn,
+    RoleOut,
+    member_out,
+    role_out,
+)
 
 blp = Blueprint(
     "members",
@@ -40,3 +47,27 @@ def list_members(scheme: str) -> list[dict[str, Any]]:
         member_out(found, m, get_account(found, m.handle) if with_accounts else None)
         for m in ops.list_members(found)
     ]
+
+
+@blp.route("/roles", methods=["GET"])
+@blp.response(200, RoleOut(many=True))
+def list_roles(scheme: str) -> list[dict[str, Any]]:
+    """Who holds which role in the scheme, granted by whom and when."""
+    _, found = scheme_for(scheme, "roles.read")
+    return [role_out(m, g) for m, g in ops.role_holders(found)]
+
+
+@blp.route("/members/<handle>/roles", methods=["POST"])
+@blp.arguments(RoleIn)
+@blp.response(201, RoleOut)
+def grant_role(body: dict[str, Any], scheme: str, handle: str) -> dict[str, Any]:
+    person, found = scheme_for(scheme, "roles.grant")
+    grant = ops.grant_scheme_role(found, handle, body["role"], actor=person)
+    return role_out(ops.get_member(found, handle), grant)
+
+
+@blp.route("/members/<handle>/roles/<role>", methods=["DELETE"])
+@blp.response(204)
+def revoke_role(scheme: str, handle: str, role: str) -> None:
+    person, found = scheme_for(scheme, "roles.grant")
+    ops.revoke_scheme_role(found, handle, role, actor=person)

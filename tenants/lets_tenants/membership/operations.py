@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from lets_platform.db import db
 from lets_platform.errors import _error
-from lets_platform.identity.models import Person
-from lets_platform.identity.operations import find_or_add_person, grant_role
+from lets_platform.identity.models import Person, RoleGrant
+from lets_platform.identity.operations import find_or_add_person, grant_role, revoke_role
+from lets_platform.permissions import SCHEME_ROLES
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import (
@@ -24,6 +25,7 @@ HandleTaken = _error("handle_taken", 409, "The handle is taken in this scheme.")
 AlreadyMember = _error("already_member", 409, "The person is a member of this scheme already.")
 SchemeNotOpen = _error("scheme_not_open", 409, "The scheme does not take new members now.")
 MemberNotFound = _error("member_not_found", 404, "No such member in this scheme.")
+RoleUnknown = _error("role_unknown", 422, "No such role.")
 
 
 def add_member(
@@ -83,3 +85,41 @@ def membership_of(person: Person, scheme: Scheme) -> Membership | None:
             Membership.scheme_id == scheme.id, Membership.person_id == person.id
         )
     )
+
+
+def get_member(scheme: Scheme, handle: str) -> Membership:
+    membership = db.session.scalar(
+        select(Membership).where(Membership.scheme_id == scheme.id, Membership.handle == handle)
+    )
+    if membership is None:
+        raise MemberNotFound(f"There is no member {handle!r} in {scheme.slug}.")
+    return membership
+
+
+def grant_scheme_role(scheme: Scheme, handle: str, role: str, *, actor: Person | None) -> RoleGrant:
+    """Give the member ``handle`` a role of the constitution (chair, treasurer, ...)."""
+    if role not in SCHEME_ROLES:
+        raise RoleUnknown(f"{role!r} is not a role; the roles are {', '.join(SCHEME_ROLES)}.")
+    membership = get_member(scheme, handle)
+    return grant_role(membership.person, role, scheme_id=scheme.id, granted_by=actor)
+
+
+def revoke_scheme_role(scheme: Scheme, handle: str, role: str, *, actor: Person | None) -> None:
+    if role not in SCHEME_ROLES:
+        raise RoleUnknown(f"{role!r} is not a role.")
+    revoke_role(get_member(scheme, handle).person, role, scheme_id=scheme.id, revoked_by=actor)
+
+
+def role_holders(scheme: Scheme) -> list[tuple[Membership, RoleGrant]]:
+    """Every live role in the scheme with its holder, by handle then role."""
+    rows = db.session.execute(
+        select(Membership, RoleGrant)
+        .join(RoleGrant, RoleGrant.person_id == Membership.person_id)
+        .where(
+            Membership.scheme_id == scheme.id,
+            RoleGrant.scheme_id == scheme.id,
+            RoleGrant.revoked_at.is_(None),
+        )
+        .order_by(Membership.handle, RoleGrant.role)
+    )
+    return [(m, g) for m, g in rows]

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from lets_platform.identity.models import RoleGrant
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.schemas import AccountOut, account_out
@@ -35,4 +36,24 @@ def member_out(scheme: Scheme, membership: Membership, account: Account | None) 
         "status": membership.status,
         "joined_at": membership.joined_at,
         "account": account_out(scheme, account) if account is not None else None,
+    }
+
+
+class RoleIn(Schema):
+    role = fields.String(required=True)
+
+
+class RoleOut(Schema):
+    handle = fields.String()
+    role = fields.String()
+    granted_at = fields.DateTime()
+    granted_by = fields.String(allow_none=True)
+
+
+def role_out(membership: Membership, grant: RoleGrant) -> dict[str, Any]:
+    return {
+        "handle": membership.handle,
+        "role": grant.role,
+        "granted_at": grant.granted_at,
+        "granted_by": grant.granted_by.email if grant.granted_by else None,
     }

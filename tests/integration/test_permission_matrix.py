@@ -1,0 +1,194 @@
+"""Every role against every API operation: allowed or refused exactly as the matrix says.
+
+The matrix is ``lets_platform.permissions.MATRIX`` and is written out in docs/PERMISSIONS.md;
+this file also keeps that page equal to the code.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lets_platform.db import db
+from lets_platform.identity.operations import add_person, grant_role, issue_token
+from lets_platform.permissions import MATRIX, REGIONAL_ORGANISER, SCHEME_ROLES, matrix_markdown
+from lets_platform.tenancy.operations import provision_scheme
+from lets_tenants.accounts.operations import open_central_account
+from lets_tenants.invoices.operations import send_invoice
+from lets_tenants.ledger.operations import transfer
+from lets_tenants.membership.operations import add_member
+
+S = "/schemes/wiltshire"
+ACTORS = [*SCHEME_ROLES, REGIONAL_ORGANISER, "national_admin", "outsider"]
+
+
+def _new_invoice(world: dict[str, Any]) -> str:
+    invoice = send_invoice(
+        world["scheme"], sender="alice", payer="bob", amount="1.00", memo="", actor=None
+    )
+    db.session.commit()
+    return str(invoice.id)
+
+
+#: action -> how to exercise it: (method, path, body), built from the world
+OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
+    "scheme.provision": lambda w: (
+        "POST",
+        "/schemes",
+        {
+            "slug": f"s-{uuid.uuid4().hex[:8]}",
+            "name": "New",
+            "currency": {"code": "NEW", "name": "News"},
+        },
+    ),
+    "scheme.read": lambda w: ("GET", f"{S}/accounts/actor", None),
+    "members.list": lambda w: ("GET", f"{S}/members", None),
+    "members.add": lambda w: (
+        "POST",
+        f"{S}/members",
+        {
+            "email": f"{uuid.uuid4().hex[:8]}@example.org",
+            "display_name": "New",
+            "handle": f"n{uuid.uuid4().hex[:8]}",
+        },
+    ),
+    "roles.read": lambda w: ("GET", f"{S}/roles", None),
+    "roles.grant": lambda w: ("POST", f"{S}/members/alice/roles", {"role": "mediator"}),
+    "accounts.read_any": lambda w: ("GET", f"{S}/accounts/alice/statement", None),
+    "accounts.open_central": lambda w: (
+        "POST",
+        f"{S}/accounts",
+        {"name": f"fund-{uuid.uuid4().hex[:6]}", "title": "A fund"},
+    ),
+    "accounts.manage": lambda w: ("PATCH", f"{S}/accounts/alice", {"min_balance": "-60.00"}),
+    "accounts.pay_central": lambda w: (
+        "POST",
+        f"{S}/transfers",
+        {"payer": "fund", "payee": "alice", "amount": "1.00"},
+    ),
+    "transfers.pay_own": lambda w: (
+        "POST",
+        f"{S}/transfers",
+        {"payer": "actor", "payee": "alice", "amount": "1.00"},
+    ),
+    "transfers.enter_on_behalf": lambda w: (
+        "POST",
+        f"{S}/transfers",
+        {"payer": "alice", "payee": "bob", "amount": "1.00"},
+    ),
+    "transfers.correct": lambda w: (
+        "POST",
+        f"{S}/transfers/{w['transfer']}/correct",
+        {"amount": "0.01"},
+    ),
+    "transfers.read_all": lambda w: ("GET", f"{S}/transfers/{w['transfer']}", None),
+    "invoices.send_own": lambda w: (
+        "POST",
+        f"{S}/invoices",
+        {"payee": "actor", "payer": "alice", "amount": "2.00"},
+    ),
+    "invoices.act_on_behalf": lambda w: ("POST", f"{S}/invoices/{_new_invoice(w)}/decline", None),
+    "audit.read": lambda w: ("GET", f"{S}/audit", None),
+    "hub.audit.read": lambda w: ("GET", "/audit", None),
+}
+
+
+def test_every_action_in_the_matrix_is_exercised():
+    assert set(OPERATIONS) == set(MATRIX)
+
+
+def test_the_written_matrix_is_the_code():
+    page = (Path(__file__).parents[2] / "docs" / "PERMISSIONS.md").read_text()
+    written = re.search(r"<!-- matrix:start -->\n(.*?)\n<!-- matrix:end -->", page, re.S)
+    assert written is not None
+    assert written.group(1) == matrix_markdown()
+
+
+def _world(actor: str) -> dict[str, Any]:
+    """Wiltshire in the south-west with alice, bob, a fund and the actor holding one role."""
+    scheme = provision_scheme(
+        slug="wiltshire",
+        name="Wiltshire",
+        network="south-west",
+        currency_code="WES",
+        currency_name="WES units",
+        default_min_balance="-100.00",
+    )
+    for handle in ("alice", "bob"):
+        add_member(
+            scheme, email=f"{handle}@example.org", display_name=handle, handle=handle, actor=None
+        )
+    open_central_account(scheme, "fund", "A fund", min_balance="-100.00", actor=None)
+    moved = transfer(scheme, payer="alice", payee="bob", amount="5.00", entered_by=None)
+    person = add_person("actor@example.org", "The Actor", admin=actor == "national_admin")
+    if actor in SCHEME_ROLES:
+        membership = add_member(
+            scheme, email=person.email, display_name="Actor", handle="actor", actor=None
+        )
+        grant_role(membership.person, actor, scheme_id=scheme.id, granted_by=None)
+    else:  # the account "actor" belongs to somebody else
+        add_member(scheme, email="other@example.org", display_name="O", handle="actor", actor=None)
+    if actor == REGIONAL_ORGANISER:
+        grant_role(person, actor, scheme_id=None, network_id=scheme.network_id, granted_by=None)
+    if actor == "outsider":  # an organiser, but of another scheme
+        bright = provision_scheme(
+            slug="bright", name="Bright", currency_code="LNK", currency_name="Links"
+        )
+        add_member(bright, email=person.email, display_name="Actor", handle="actor", actor=None)
+        grant_role(person, "organiser", scheme_id=bright.id, granted_by=None)
+    token = issue_token(person)
+    db.session.commit()
+    return {"scheme": scheme, "transfer": str(moved.transfer.id), "token": token}
+
+
+#: Reading or deciding on another member's transfer or invoice is refused as "not found"
+#: inside the scheme, so that a member learns nothing of others' trades.
+HIDDEN = {
+    "transfers.read_all": "transfer_not_found",
+    "invoices.act_on_behalf": "invoice_not_found",
+}
+
+
+def _refused(action: str, response: Any) -> bool:
+    code = response.json.get("code")
+    if response.status_code == 404 and code == HIDDEN.get(action):
+        return True
+    return response.status_code == 403 and code == "not_permitted"
+
+
+def _allowed(actor: str, action: str) -> bool:
+    return actor == "national_admin" or actor in MATRIX[action]
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_role_may_do_exactly_what_the_matrix_says(ctx, api, actor):
+    world = _world(actor)
+    as_actor = api.as_(world["token"])
+    wrong = []
+    for action, operation in OPERATIONS.items():
+        method, path, body = operation(world)
+        response = as_actor.call(
+            method, path, json=body, headers={"Authorization": f"Bearer {world['token']}"}
+        )
+        expected = "allowed" if _allowed(actor, action) else "refused"
+        if expected == "allowed" and response.status_code >= 400:
+            wrong.append((action, expected, response.status_code, response.json))
+        if expected == "refused" and not _refused(action, response):
+            wrong.append((action, expected, response.status_code, response.json))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("action", sorted(OPERATIONS))
+def test_without_a_token_every_operation_is_unauthenticated(ctx, api, action):
+    world = _world("member")
+    method, path, body = OPERATIONS[action](world)
+
+    response = api.call(method, path, json=body)
+
+    assert response.status_code == 401
+    assert response.json["code"] == "unauthenticated"
