@@ -1,0 +1,1 @@
+"""Clearing runs: periodic reports of net positions, bilateral flows and netting savings."""
