@@ -31,6 +31,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": env.get("LETS_SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "LETS_REDIS_URL": env.get("LETS_REDIS_URL") or None,
+        #: Prefix of every Redis key the broker uses; hubs (or test runs) sharing a Redis
+        #: database stay apart by using different namespaces.
+        "LETS_REDIS_NAMESPACE": env.get("LETS_REDIS_NAMESPACE") or "dramatiq",
         "LETS_MODULES": env.get("LETS_MODULES", DEFAULT_MODULES),
         "LETS_PASSWORD_HASH": env.get("LETS_PASSWORD_HASH", "argon2"),
         "LETS_PUBLIC_URL": env.get("LETS_PUBLIC_URL") or None,

@@ -51,11 +51,12 @@ def actor(**options: Any) -> Callable[[F], dramatiq.Actor[Any, Any]]:
     return wrap
 
 
-def make_broker(redis_url: str | None) -> dramatiq.Broker:
+def make_broker(redis_url: str | None, namespace: str = "dramatiq") -> dramatiq.Broker:
+    """Dramatiq's Redis broker (its keys under ``namespace``) or, without Redis, the stub."""
     if redis_url:
         from dramatiq.brokers.redis import RedisBroker
 
-        return RedisBroker(url=redis_url)
+        return RedisBroker(url=redis_url, namespace=namespace)
     return StubBroker()
 
 
@@ -63,7 +64,9 @@ def init_app(app: Flask) -> None:
     """Create the configured broker and bind every declared actor to it and to ``app``."""
     global _app, _broker
     _app = app
-    broker = _broker = make_broker(app.config.get("LETS_REDIS_URL"))
+    broker = _broker = make_broker(
+        app.config.get("LETS_REDIS_URL"), app.config.get("LETS_REDIS_NAMESPACE", "dramatiq")
+    )
     dramatiq.set_broker(broker)
     app.extensions["lets_broker"] = broker
     for declared in _actors:
