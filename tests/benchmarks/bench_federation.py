@@ -1,0 +1,340 @@
+"""Federation benchmarks: inter-scheme trades cleared per second next to intra-scheme
+payments per second, and a clearing run next to a bare SQL ``GROUP BY``, in one run.
+
+Run against a local PostgreSQL and Redis (a database is created for the run and dropped):
+
+    .venv/bin/python tests/benchmarks/bench_federation.py [--trades 2000] [--sizes 100000,1000000]
+
+``LETS_BENCH_DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``) and
+``LETS_BENCH_REDIS_URL`` (default ``redis://127.0.0.1:6379/15``) name the servers.
+Results and the machine they were measured on go in BENCHMARKS.md (Federation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import redis
+from flask import Flask
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
+
+from lets_platform import invariants, testing
+from lets_platform.app import create_app
+from lets_platform.db import db
+from lets_platform.tenancy import scope
+from lets_platform.tenancy.operations import provision_scheme
+from lets_tenants.ledger.operations import transfer
+from lets_tenants.membership.operations import add_member
+
+SERVER = os.environ.get("LETS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS = os.environ.get("LETS_BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+RATES = ["10", "12", "25/2", "1", "3/2", "60", "8", "9/4"]
+MEMBERS = 10
+console = Console()
+
+
+# --- the hub under test --------------------------------------------------------------------
+
+
+@contextmanager
+def hub() -> Iterator[tuple[Flask, dict[str, str]]]:
+    """A migrated database of its own and an app bound to it as the application role."""
+    namespace = f"lets-bench-{uuid.uuid4().hex[:8]}"
+    with testing.postgres_database(testing.normalise_database_url(SERVER)) as url:
+        settings = {"LETS_REDIS_URL": REDIS, "LETS_REDIS_NAMESPACE": namespace}
+        app = testing.make_app(url, **settings)
+        env = {
+            "LETS_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "LETS_OWNER_URL": url,
+            "LETS_REDIS_URL": REDIS,
+            "LETS_REDIS_NAMESPACE": namespace,
+            "LETS_INSTANCE_PATH": tempfile.mkdtemp(prefix="lets-bench-"),
+            "LETS_SECRET_KEY": "bench",
+            "LETS_PASSWORD_HASH": "fast",
+        }
+        try:
+            yield app, env
+        finally:
+            testing.dispose(app)
+            _flush_namespace(namespace)
+
+
+def _flush_namespace(namespace: str) -> None:
+    client = redis.Redis.from_url(REDIS)
+    keys = list(client.scan_iter(f"{namespace}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def client_app(env: dict[str, str]) -> Flask:
+    """The app a client process (or the benchmark itself) uses, configured like a web worker."""
+    os.environ.update(env)
+    return create_app({"TESTING": True})
+
+
+def seed(app: Flask, schemes: int, members: int = MEMBERS) -> list[str]:
+    """``schemes`` schemes with ``members`` members each, generous limits, varied rates."""
+    slugs = [f"s{i:02d}" for i in range(schemes)]
+    with app.app_context():
+        scope.allow_all()
+        for index, slug in enumerate(slugs):
+            scheme = provision_scheme(
+                slug=slug,
+                name=f"Scheme {index}",
+                currency_code=f"S{index:02d}",
+                currency_name=f"units {index}",
+                rate=RATES[index % len(RATES)],
+                default_min_balance="-10000000.00",
+            )
+            for m in range(members):
+                add_member(
+                    scheme,
+                    email=f"m{m}@{slug}.bench",
+                    display_name=f"M{m}",
+                    handle=f"m{m}",
+                    actor=None,
+                )
+            federation.prepare_scheme(scheme)
+        db.session.commit()
+    return slugs
+
+
+# --- client processes ----------------------------------------------------------------------
+
+
+Job = tuple[str, str, str, str]  # payer scheme, payer handle, payee scheme, payee handle
+
+
+def _client(kind: str, env: dict[str, str], jobs: list[Job], barrier: Any) -> None:
+    """One client process: build its app, wait for the start, then make each payment."""
+    app = client_app(env)
+    with app.app_context():
+        scope.allow_all()
+        make = federation.make_trade if kind == "inter" else _intra_payment
+        barrier.wait()
+        for job in jobs:
+            make(*job)
+            db.session.commit()
+        db.session.remove()
+
+
+def _intra_payment(payer_scheme: str, payer: str, _payee_scheme: str, payee: str) -> None:
+    from lets_platform.tenancy.operations import get_scheme
+
+    transfer(get_scheme(payer_scheme), payer=payer, payee=payee, amount="1.00", entered_by=None)
+
+
+def jobs_for(kind: str, slugs: list[str], count: int, seed_: int = 7) -> list[Job]:
+    rng = random.Random(seed_)
+    jobs: list[Job] = []
+    for _ in range(count):
+        a, b = rng.sample(slugs, 2) if kind == "inter" else [rng.choice(slugs)] * 2
+        payer, payee = rng.sample([f"m{m}" for m in range(MEMBERS)], 2)
+        jobs.append((a, payer, b, payee))
+    return jobs
+
+
+def run_clients(kind: str, env: dict[str, str], jobs: list[Job], clients: int) -> float:
+    """Start ``clients`` processes on ``jobs``; the time from the start until all returned."""
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(clients + 1)
+    processes = [
+        spawn.Process(target=_client, args=(kind, env, jobs[i::clients], barrier))
+        for i in range(clients)
+    ]
+    for process in processes:
+        process.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for process in processes:
+        process.join()
+        if process.exitcode != 0:
+            raise SystemExit(f"a {kind} client process failed ({process.exitcode})")
+    return started
+
+
+# --- (a) throughput --------------------------------------------------------------------------
+
+
+def measure_intra(env: dict[str, str], slugs: list[str], count: int, clients: int) -> float:
+    started = run_clients("intra", env, jobs_for("intra", slugs, count), clients)
+    return count / (time.perf_counter() - started)
+
+
+@contextmanager
+def workers(env: dict[str, str], processes: int, threads: int) -> Iterator[None]:
+    """``lets worker`` (dramatiq) with ``processes`` processes on the benchmark's broker."""
+    command = [sys.executable, "-m", "dramatiq", "lets_platform.worker"]
+    command += ["--processes", str(processes), "--threads", str(threads)]
+    worker = subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+
+
+def wait_until(condition: Callable[[], bool], deadline_s: float, what: str) -> None:
+    end = time.monotonic() + deadline_s
+    while not condition():
+        if time.monotonic() > end:
+            raise SystemExit(f"gave up waiting for {what}")
+        time.sleep(0.02)
+
+
+def measure_inter(
+    app: Flask, env: dict[str, str], slugs: list[str], count: int, clients: int, procs: int
+) -> tuple[float, dict[str, int]]:
+    """Trades cleared per second: from the first trade's enqueue until none is pending."""
+    with app.app_context():
+        scope.allow_all()
+        federation.make_trade(slugs[0], "m0", slugs[1], "m1")  # warms the workers
+        db.session.commit()
+        with workers(env, procs, threads=4):
+            wait_until(lambda: federation.settled() == 1, 120, "the warm-up trade")
+            started = run_clients("inter", env, jobs_for("inter", slugs, count), clients)
+            wait_until(lambda: federation.settled() == count + 1, 600, "the trades to clear")
+            elapsed = time.perf_counter() - started
+        return count / elapsed, federation.states()
+
+
+# --- (b) clearing run against GROUP BY --------------------------------------------------------
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> float:
+    """The median wall time of ``repeat`` runs of ``fn`` (after one warm-up run)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure_clearing(app: Flask, env: dict[str, str], sizes: list[int]) -> list[dict[str, Any]]:
+    owner = create_engine(env["LETS_OWNER_URL"], poolclass=NullPool)
+    rows = []
+    with app.app_context():
+        scope.allow_all()
+        for size in sizes:
+            with owner.begin() as connection:
+                federation.bulk_insert_cleared(connection, size)
+                connection.exec_driver_sql("ANALYZE")
+            repeat = 5 if size <= 100_000 else 3
+            group_by = timed(lambda: db.session.execute(federation.GROUP_BY).all(), repeat)
+            run = timed(federation.clearing_run, repeat)
+            db.session.rollback()
+            rows.append({"trades": size, "group_by": group_by, "run": run})
+    owner.dispose()
+    return rows
+
+
+# --- the federation under test (adapter) -----------------------------------------------------
+
+
+class federation:  # noqa: N801 - a namespace of adapters onto lets_federation
+    """How the benchmark drives the federation: kept in one place."""
+
+    GROUP_BY: Any = None
+
+    @staticmethod
+    def prepare_scheme(scheme: Any) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def make_trade(payer_scheme: str, payer: str, payee_scheme: str, payee: str) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def settled() -> int:
+        raise NotImplementedError
+
+    @staticmethod
+    def states() -> dict[str, int]:
+        raise NotImplementedError
+
+    @staticmethod
+    def bulk_insert_cleared(connection: Any, size: int) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def clearing_run() -> None:
+        raise NotImplementedError
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def report(intra: float, inter: float, states: dict[str, int], clearing: list[dict[str, Any]]):
+    table = Table(title="Federation benchmarks (PostgreSQL + Redis)")
+    for column in ("measure", "value", "target"):
+        table.add_column(column)
+    if intra:
+        table.add_row("intra-scheme payments / s", f"{intra:,.0f}", "")
+        table.add_row("inter-scheme trades cleared / s", f"{inter:,.0f}", "")
+        table.add_row("inter / intra", f"{inter / intra:.0%}", ">= 40%")
+        table.add_row("trade states after the run", str(states), "all cleared")
+    for row in clearing:
+        ratio = row["run"] / row["group_by"]
+        table.add_row(f"GROUP BY over {row['trades']:,} trades", f"{row['group_by']:.3f} s", "")
+        table.add_row(f"clearing run over {row['trades']:,}", f"{row['run']:.3f} s", "")
+        table.add_row("  run / GROUP BY", f"{ratio:.2f}x", "<= 3x")
+    if len(clearing) == 2:
+        small, large = clearing
+        growth = large["run"] / small["run"]
+        scale = large["trades"] / small["trades"]
+        table.add_row(f"run time growth for {scale:.0f}x trades", f"{growth:.1f}x", "~ linear")
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trades", type=int, default=2000, help="trades and payments each")
+    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--schemes", type=int, default=4)
+    parser.add_argument("--sizes", default="100000,1000000", help="clearing run sizes")
+    parser.add_argument("--skip-throughput", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    intra = inter = 0.0
+    states: dict[str, int] = {}
+    with hub() as (app, env):
+        slugs = seed(app, max(args.schemes, 50 if sizes else 0))
+        if not args.skip_throughput:
+            pair = slugs[: args.schemes]
+            intra = measure_intra(env, pair, args.trades, args.clients)
+            inter, states = measure_inter(app, env, pair, args.trades, args.clients, args.workers)
+            with app.app_context():
+                scope.allow_all()
+                findings = invariants.run_all()
+                console.print(f"invariants after (a): {len(findings)} finding(s) {findings[:3]}")
+        clearing = measure_clearing(app, env, sizes) if sizes else []
+    report(intra, inter, states, clearing)
+
+
+if __name__ == "__main__":
+    main()
