@@ -1,7 +1,10 @@
 """Money as integers of minor units that know their currency; decimal strings at the edges.
 
 Amounts never pass through floats: ``parse_amount("12.50", 2) == 1250`` and
-``format_amount(1250, 2) == "12.50"``.
+``format_amount(1250, 2) == "12.50"``. On the wire an amount is text of ASCII digits,
+``[-]DIGITS[.DIGITS]``, with at most the currency's decimals and no leading zeros in the
+whole part ("0.50" and "7", never "07"), so that each amount has one spelling; numbers,
+signs other than "-", spaces, underscores, exponents, NaN and Infinity are refused.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from lets_platform.errors import AmountInvalid, AmountMustBePositive, AmountTooL
 #: sum well inside a signed 64-bit integer (BIGINT) so that no balance can overflow.
 MAX_MINOR_UNITS = 10**15
 
-_DECIMAL = re.compile(r"^(-?)(\d+)(?:\.(\d+))?$")
+_DECIMAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?", re.ASCII)
+_DIGITS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -47,16 +51,21 @@ def parse_signed(value: Any, decimals: int) -> int:
     """Parse a decimal string into minor units, sign allowed (limits, balances).
 
     Raises:
-        AmountInvalid: not a string, a float, more decimals than the currency has, or junk.
+        AmountInvalid: not a string (a number, even a whole one, is refused: the wire
+            carries strings), more decimals than the currency has, leading zeros, or junk.
         AmountTooLarge: beyond ``MAX_MINOR_UNITS``.
     """
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if value is None:
+        raise AmountInvalid('An amount is required, as a decimal string such as "12.50".')
+    if not isinstance(value, str):
         raise AmountInvalid(
             f'Amounts are decimal strings such as "12.50", not {type(value).__name__} values.'
         )
-    text = str(value)
-    match = _DECIMAL.match(text)
+    text = value
+    match = _DECIMAL.fullmatch(text)
     if not match:
+        if _DIGITS.fullmatch(text):
+            raise AmountInvalid(f"{text!r} has leading zeros; write it without them.")
         raise AmountInvalid(f'{text!r} is not a decimal amount such as "12.50".')
     sign, whole, fraction = match.groups()
     fraction = fraction or ""
