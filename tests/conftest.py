@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from lets_platform import testing
 from lets_platform.db import db
@@ -15,6 +17,7 @@ from lets_platform.identity.operations import add_person, grant_role, issue_toke
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
 from lets_platform.tenancy.operations import provision_scheme
+from lets_tenants.accounts.models import Account
 from lets_tenants.membership.operations import add_member
 
 
@@ -106,3 +109,41 @@ def token_for(ctx: Flask) -> Callable[[Person], str]:
         return token
 
     return issue
+
+
+@pytest.fixture
+def scheme_with_members(
+    create_scheme, create_member, token_for, api
+) -> Callable[..., SimpleNamespace]:
+    """A scheme with members (default alice and bob, -100.00 credit limit) and an organiser
+    (olive); ``.as_[handle]`` is an API client acting as that person, ``.path`` the
+    scheme's API path."""
+
+    def create(
+        slug: str = "wiltshire",
+        handles: tuple[str, ...] = ("alice", "bob"),
+        organiser: str = "olive",
+        **fields: Any,
+    ) -> SimpleNamespace:
+        scheme = create_scheme(slug, **fields)
+        people = {handle: create_member(scheme, handle) for handle in handles}
+        people[organiser] = create_member(scheme, organiser, organiser=True)
+        clients = {handle: api.as_(token_for(person)) for handle, person in people.items()}
+        return SimpleNamespace(
+            scheme=scheme, slug=slug, path=f"/schemes/{slug}", people=people, as_=clients
+        )
+
+    return create
+
+
+@pytest.fixture
+def balance(ctx: Flask) -> Callable[[Scheme, str], int]:
+    """The balance, in minor units, of the account ``name`` of a scheme, from the database."""
+
+    def read(scheme: Scheme, name: str) -> int:
+        db.session.commit()
+        return db.session.scalar(
+            select(Account.balance).where(Account.scheme_id == scheme.id, Account.name == name)
+        )
+
+    return read

@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 from flask import Flask, current_app
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, func, make_url, select, text
 from sqlalchemy.pool import NullPool
 
 from lets_platform import migrate
@@ -189,3 +189,44 @@ class Api:
 
     def patch(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
         return self.call("PATCH", path, json=body, headers=self._headers(headers))
+
+
+def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    """Assert ``response`` is a problem document with ``status`` and ``code``; return it."""
+    body = response.get_json(force=True, silent=True) or {}
+    assert (response.status_code, body.get("code")) == (status, code), body
+    assert response.mimetype == "application/problem+json"
+    assert {"type", "title", "status", "detail", "code"} <= set(body)
+    assert body["status"] == status and body["detail"]
+    return dict(body)
+
+
+def db_state() -> dict[str, Any]:
+    """Everything a refused request must leave as it was: every table's row count, and
+    each account's balance, held, limits and status, and each invoice's state."""
+    db.session.commit()
+    state: dict[str, Any] = {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+    tables = db.metadata.tables
+    accounts = tables["accounts"]
+    state["accounts:values"] = sorted(
+        tuple(row)
+        for row in db.session.execute(
+            select(
+                accounts.c.scheme_id,
+                accounts.c.name,
+                accounts.c.balance,
+                accounts.c.held,
+                accounts.c.min_balance,
+                accounts.c.max_balance,
+                accounts.c.status,
+            )
+        )
+    )
+    invoices = tables["invoices"]
+    state["invoices:states"] = sorted(
+        (str(i), s) for i, s in db.session.execute(select(invoices.c.id, invoices.c.state))
+    )
+    return state

@@ -25,6 +25,12 @@ LimitsExcludeBalance = _error(
 BalanceNotZero = _error(
     "balance_not_zero", 409, "Only an account with a zero balance and nothing held can be closed."
 )
+AccountNotManageable = _error(
+    "account_not_manageable",
+    409,
+    "The scheme's federation clearing account is run by the federation; its limits and "
+    "status do not change by hand.",
+)
 
 NAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?$")
 FEDERATION_ACCOUNT = "federation"
@@ -154,11 +160,14 @@ def change_account(
 ) -> Account:
     """Change an account's limits and/or status.
 
-    Limits are set by one conditional UPDATE that only succeeds when the current balance
+    The federation clearing account is refused (``account_not_manageable``). Limits are
+    set by one conditional UPDATE that only succeeds when the current balance
     (less what is held) lies inside the new limits, so a concurrent payment can never
     leave the account outside them. Closing needs a zero balance and nothing held.
     """
     account = get_account(scheme, name)
+    if account.kind == "federation":
+        raise AccountNotManageable(f"{name!r} is the scheme's federation clearing account.")
     if account.status == "closed":
         raise AccountClosed(f"{name!r} is closed; a closed account does not change.")
     changes: dict[str, Any] = {}

@@ -17,7 +17,8 @@ class InvoiceIn(Schema):
     payee = fields.String(
         load_default=None, metadata={"description": "who is to be paid; default: your account"}
     )
-    amount = fields.Raw(required=True, metadata=AMOUNT_DOC)
+    #: Not ``required``: a missing amount is the ledger's ``amount_invalid``.
+    amount = fields.Raw(load_default=None, metadata=AMOUNT_DOC)
     memo = fields.Raw(load_default="", metadata={"type": "string"})
 
 

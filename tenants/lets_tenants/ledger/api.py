@@ -135,8 +135,14 @@ def _require_party(person: Person, scheme: Scheme, transfer: Transfer) -> None:
 @blp.arguments(CorrectionIn)
 @blp.response(201, TransferOut)
 def correct_transfer(body: dict[str, Any], scheme: str, transfer_id: str) -> tuple[Any, int]:
-    """Organisers correct a posted transfer by a compensating transfer the other way."""
+    """Organisers correct a posted transfer by a compensating transfer the other way.
+
+    Like a payment, a correction may carry an ``id`` or an ``Idempotency-Key``: repeating
+    it returns the original correction (200) and gives nothing back twice."""
     person, found = scheme_for(scheme, "transfers.correct")
+    key = request.headers.get("Idempotency-Key")
+    if body["id"] is None and key:
+        body["id"] = ops.id_from_idempotency_key(found, person, key)
     result = ops.correct(found, transfer_id, entered_by=person, **body)
     if result.created:
         record(

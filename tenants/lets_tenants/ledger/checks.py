@@ -32,6 +32,7 @@ def check_ledger(slug: str | None) -> list[Finding]:
         .group_by(Account.scheme_id)
     )
     for scheme_id, total in sums:
+        total = int(total or 0)  # PostgreSQL's sum() of BIGINT is a NUMERIC (Decimal)
         if total:
             findings.append(
                 Finding(

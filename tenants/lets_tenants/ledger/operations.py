@@ -158,10 +158,11 @@ def transfer(
         created_at=now,
         posted_at=None if pending else now,
     )
-    if row is None:  # the same id was committed meanwhile by a concurrent request
+    if row is None:  # the same id was committed meanwhile, or is another scheme's
         _undo(done, minor)
         existing = _find(transfer_id)
-        assert existing is not None
+        if existing is None:  # hidden from this scheme by row-level security
+            raise ExistsWithDifferentFields("A transfer with this id exists already.")
         return _replay(scheme, existing, wanted)
     return Result(row, True)
 
@@ -421,41 +422,53 @@ def correct(
     """Compensate a posted transfer with a new transfer the other way (never an edit).
 
     Args:
-        amount: how much to give back; by default all that is not corrected yet.
+        amount: how much to give back (a decimal string); by default all that is not
+            corrected yet.
+        id: the correction's UUID; repeating the same correction with it returns the
+            original correction and moves nothing twice.
     Returns:
-        the correcting transfer, kind ``correction``, pointing at the original.
+        the correcting transfer, kind ``correction``, pointing at the original; the
+        corrections of a transfer never add up to more than it moved.
     """
     original = get_transfer(scheme, transfer_id)
     if original.state != "posted" or original.kind == "correction":
         raise TransferNotPosted(f"Transfer {original.id} cannot be corrected.")
-    corrected = (
-        db.session.scalar(
-            select(func.coalesce(func.sum(Transfer.amount), 0)).where(
-                Transfer.corrects_id == original.id, Transfer.state != "voided"
+    correction_id = None if id is None else parse_id(id)
+    requested = None if amount is None else _amount(scheme, amount)
+    existing = None if correction_id is None else _find(correction_id)
+    if existing is not None:  # a replay: transfer() compares it with the request
+        minor = existing.amount if requested is None else requested
+    else:
+        remaining = original.amount - _corrected(original)
+        minor = remaining if requested is None else requested
+        if minor > remaining or remaining == 0:
+            raise CorrectionExceedsOriginal(
+                f"At most {format_amount(remaining, scheme.currency_decimals)} of transfer "
+                f"{original.id} is left to correct."
             )
-        )
-        or 0
-    )
-    remaining = original.amount - corrected
-    minor = remaining if amount is None else _amount(scheme, amount)
-    if minor > remaining or remaining == 0:
-        raise CorrectionExceedsOriginal(
-            f"At most {format_amount(remaining, scheme.currency_decimals)} of transfer "
-            f"{original.id} is left to correct."
-        )
     return transfer(
         scheme,
         payer=original.payee.name,
         payee=original.payer.name,
-        amount=minor,
+        amount=Money(minor, scheme.currency),
         memo=memo or f"Correction of {original.id}",
         kind="correction",
         channel="paper",
         corrects=original.id,
         entered_by=entered_by,
-        id=id,
+        id=correction_id,
         allow_suspended=True,
     )
+
+
+def _corrected(original: Transfer) -> int:
+    """How much of ``original`` its (not voided) corrections gave back so far."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Transfer.amount), 0)).where(
+            Transfer.corrects_id == original.id, Transfer.state != "voided"
+        )
+    )
+    return int(total or 0)  # PostgreSQL's sum() of BIGINT is a NUMERIC (Decimal)
 
 
 def list_transfers(

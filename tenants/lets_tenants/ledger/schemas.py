@@ -21,7 +21,8 @@ class TransferIn(Schema):
     id = fields.String(load_default=None, metadata={"description": "UUID; generated if absent"})
     payer = fields.String(required=True)
     payee = fields.String(required=True)
-    amount = fields.Raw(required=True, metadata=AMOUNT_DOC)
+    #: Not ``required``: a missing amount is the ledger's ``amount_invalid``.
+    amount = fields.Raw(load_default=None, metadata=AMOUNT_DOC)
     memo = fields.Raw(load_default="", metadata={"type": "string"})
     channel = fields.String(load_default="online", validate=validate.OneOf(CHANNELS))
 

@@ -57,14 +57,12 @@ def statement(
     )
     opening = 0
     if start is not None:
-        opening = (
-            db.session.scalar(
-                select(func.coalesce(func.sum(_signed(account)), 0)).where(
-                    *mine, Transfer.posted_at < start
-                )
+        total = db.session.scalar(
+            select(func.coalesce(func.sum(_signed(account)), 0)).where(
+                *mine, Transfer.posted_at < start
             )
-            or 0
         )
+        opening = int(total or 0)  # PostgreSQL's sum() of BIGINT is a NUMERIC (Decimal)
     other = aliased(Account)
     counterparty = case(
         (Transfer.payee_id == account.id, Transfer.payer_id), else_=Transfer.payee_id
