@@ -18,5 +18,10 @@ DEFAULT_TRADE_TTL = 3600
 
 def init_app(app: Flask) -> None:
     from lets_federation import models  # noqa: F401  (declares the tables)
+    from lets_federation.clearing import init_app as init_clearing
+    from lets_federation.invoices import init_app as init_invoices
+
+    init_clearing(app)
+    init_invoices(app)
 
     app.config.setdefault("LETS_FEDERATION_UNIT", FEDERATION_UNIT)

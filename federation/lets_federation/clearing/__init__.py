@@ -1,1 +1,23 @@
 """Clearing runs: periodic reports of net positions, bilateral flows and netting savings."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.cli import AppGroup
+
+
+def init_app(app: Flask) -> None:
+    """The API, the hourly job and ``lets federation clear`` (added to the federation group)."""
+    from lets_federation.clearing.api import blp
+    from lets_federation.clearing.cli import clear
+    from lets_federation.clearing.tasks import EVERY_SECONDS, clearing_run
+    from lets_platform import jobs
+    from lets_platform.api import register
+
+    register(app, blp)
+    jobs.every(EVERY_SECONDS, clearing_run)
+    group = app.cli.commands.get("federation")
+    if not isinstance(group, AppGroup):
+        group = AppGroup("federation", help="The federation of schemes.")
+        app.cli.add_command(group)
+    group.add_command(clear)

@@ -1,0 +1,9 @@
+"""Invoices across schemes: a member of one scheme asks a member of another to pay."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from lets_federation.invoices import models  # noqa: F401  (declares the table)
