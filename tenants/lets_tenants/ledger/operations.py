@@ -294,12 +294,16 @@ def _apply_in_order(
     steps: list[tuple[Account, Any]], amount: int, allow_suspended: bool
 ) -> list[tuple[Account, Any]]:
     """Run the balance steps in account-id order and return them; on a refusal undo the
-    ones done and raise the refusal's named error."""
+    ones done and raise the named error of the first step (the payer's first) that fails,
+    so that the documented order holds whichever account was locked first."""
     done: list[tuple[Account, Any]] = []
     for account, step in sorted(steps, key=lambda s: s[0].id):
         if not step(account, amount, allow_suspended):
             _undo(done, amount)
-            raise _refusal(account, step, amount)
+            for candidate, candidate_step in steps:
+                if not _would_pass(candidate, candidate_step, amount, allow_suspended):
+                    raise _refusal(candidate, candidate_step, amount, allow_suspended)
+            raise _refusal(account, step, amount, allow_suspended)
         done.append((account, step))
     return done
 
@@ -310,12 +314,20 @@ def _undo(done: list[tuple[Account, Any]], amount: int) -> None:
         _unconditional(account, **{k: v * amount for k, v in inverse.items()})
 
 
-def _refusal(account: Account, step: Any, amount: int) -> LetsError:
+def _would_pass(account: Account, step: Any, amount: int, allow_suspended: bool) -> bool:
+    """Whether ``step`` would pass on ``account`` now (a read, only to name a refusal)."""
+    db.session.refresh(account)
+    if account.status not in _statuses(allow_suspended):
+        return False
+    return amount <= (_room(account) if step is _credit else account.available)
+
+
+def _refusal(account: Account, step: Any, amount: int, allow_suspended: bool = False) -> LetsError:
     """Name why a conditional UPDATE matched no row."""
     db.session.refresh(account)
     if account.status == "closed":
         return AccountClosed(f"The account {account.name!r} is closed.")
-    if account.status == "suspended":
+    if account.status == "suspended" and not allow_suspended:
         return AccountSuspended(f"The account {account.name!r} is suspended.")
     decimals = _decimals(account)
     if step is _credit:

@@ -1,0 +1,192 @@
+"""Every named error of the README's catalogue, triggered through the API.
+
+Each is answered as ``application/problem+json`` with its status and stable ``code``, and
+the refused request writes nothing: every table's rows, every balance, limit and status,
+and every invoice's state are as they were.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from lets_platform.app import create_app
+from lets_platform.db import db
+from lets_platform.tenancy.models import Scheme
+from lets_platform.testing import Api, assert_problem, db_state, dispose
+from lets_tenants.accounts.operations import change_account
+from lets_tenants.invoices.operations import decline_invoice, send_invoice
+from lets_tenants.ledger.operations import transfer
+
+KNOWN_ID = "7d5e0a3c-2f4b-4c1e-9a8d-1b2c3d4e5f60"
+
+
+def _pay(payer: str = "alice", payee: str = "bob", amount: Any = "1.00", **extra: Any) -> dict:
+    return {"payer": payer, "payee": payee, "amount": amount, **extra}
+
+
+def _transfers(w: SimpleNamespace) -> str:
+    return w.path + "/transfers"
+
+
+def _known_transfer(w: SimpleNamespace) -> None:
+    transfer(w.scheme, payer="alice", payee="bob", amount="1.00", id=KNOWN_ID, entered_by=None)
+
+
+def _set_status(handle: str, status: str) -> Callable[[SimpleNamespace], None]:
+    def arrange(w: SimpleNamespace) -> None:
+        change_account(w.scheme, handle, actor=None, status=status)
+
+    return arrange
+
+
+def _not_trading(w: SimpleNamespace) -> None:
+    db.session.execute(update(Scheme).where(Scheme.id == w.scheme.id).values(status="closed"))
+
+
+def _upper_limit(w: SimpleNamespace) -> None:
+    change_account(w.scheme, "bob", actor=None, max_balance="10.00")
+
+
+def _alice_owes(amount: str) -> Callable[[SimpleNamespace], None]:
+    def arrange(w: SimpleNamespace) -> None:
+        transfer(w.scheme, payer="alice", payee="bob", amount=amount, entered_by=None)
+
+    return arrange
+
+
+def _declined_invoice(w: SimpleNamespace) -> None:
+    invoice = send_invoice(
+        w.scheme, sender="alice", payer="bob", amount="3.00", memo="", actor=None
+    )
+    decline_invoice(w.scheme, invoice.id, actor=w.people["bob"])
+    w.invoice = str(invoice.id)
+
+
+def _posted(w: SimpleNamespace) -> None:
+    w.transfer = str(
+        transfer(w.scheme, payer="alice", payee="bob", amount="5.00", entered_by=None).transfer.id
+    )
+
+
+#: code -> (status, arrange(world) or None, acting handle or None, method, path(world), body)
+CASES: dict[str, tuple[int, Any, str | None, str, Callable[[Any], str], Any]] = {
+    "accounts_must_be_different": (
+        422, None, "alice", "POST", _transfers, _pay(payee="alice")
+    ),
+    "amount_invalid": (422, None, "alice", "POST", _transfers, _pay(amount=12.5)),
+    "amount_must_be_positive": (
+        422, None, "alice", "POST", _transfers, _pay(amount="0.00")
+    ),
+    "amount_too_large": (
+        422, None, "alice", "POST", _transfers, _pay(amount="10000000000000.01")
+    ),
+    "exists_with_different_fields": (
+        409, _known_transfer, "alice", "POST", _transfers,
+        _pay(amount="2.00", id=KNOWN_ID),
+    ),
+    "payer_not_found": (404, None, "olive", "POST", _transfers, _pay(payer="nobody")),
+    "payee_not_found": (404, None, "alice", "POST", _transfers, _pay(payee="nobody")),
+    "account_closed": (
+        409, _set_status("bob", "closed"), "alice", "POST", _transfers, _pay()
+    ),
+    "account_suspended": (
+        409, _set_status("bob", "suspended"), "alice", "POST", _transfers, _pay()
+    ),
+    "scheme_not_trading": (409, _not_trading, "alice", "POST", _transfers, _pay()),
+    "exceeds_credit_limit": (
+        422, None, "alice", "POST", _transfers, _pay(amount="100.01")
+    ),
+    "exceeds_upper_limit": (
+        422, _upper_limit, "alice", "POST", _transfers, _pay(amount="10.01")
+    ),
+    "validation_failed": (
+        422, None, "alice", "POST", _transfers, _pay(channel="carrier-pigeon")
+    ),
+    "unauthenticated": (401, None, None, "POST", _transfers, _pay()),
+    "not_permitted": (403, None, "alice", "POST", _transfers, _pay(payer="bob")),
+    "scheme_not_found": (404, None, "olive", "GET", lambda w: "/schemes/nowhere/accounts", None),
+    "account_not_found": (404, None, "olive", "GET", lambda w: w.path + "/accounts/nobody", None),
+    "transfer_not_found": (
+        404, None, "olive", "GET", lambda w: f"{w.path}/transfers/{uuid.uuid4()}", None
+    ),
+    "invoice_not_found": (
+        404, None, "olive", "POST", lambda w: w.path + f"/invoices/{uuid.uuid4()}/accept", None
+    ),
+    "invoice_not_open": (
+        409, _declined_invoice, "bob", "POST", lambda w: f"{w.path}/invoices/{w.invoice}/accept",
+        None,
+    ),
+    "handle_taken": (
+        409, None, "olive", "POST", lambda w: w.path + "/members",
+        {"email": "another@example.org", "display_name": "Another", "handle": "alice"},
+    ),
+    "limits_exclude_balance": (
+        409, _alice_owes("50.00"), "olive", "PATCH", lambda w: w.path + "/accounts/alice",
+        {"min_balance": "-40.00"},
+    ),
+    "balance_not_zero": (
+        409, _alice_owes("1.00"), "olive", "PATCH", lambda w: w.path + "/accounts/alice",
+        {"status": "closed"},
+    ),
+    "correction_exceeds_original": (
+        422, _posted, "olive", "POST", lambda w: w.path + f"/transfers/{w.transfer}/correct",
+        {"amount": "5.01"},
+    ),
+}  # fmt: skip
+
+
+@pytest.fixture
+def world(scheme_with_members) -> SimpleNamespace:
+    return scheme_with_members("wiltshire")
+
+
+def _readme_codes() -> set[str]:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    found = re.search(r"The ledger checks in this order(.*?)An id or name", readme, re.S)
+    assert found is not None, "the README's list of errors has moved"
+    return set(re.findall(r"`([a-z_]+)`", found.group(1)))
+
+
+def test_every_error_the_readme_lists_is_triggered_here():
+    assert _readme_codes() - {"temporarily_unavailable"} == set(CASES)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_named_error_is_a_problem_and_writes_nothing(world, api, code):
+    status, arrange, who, method, path, body = CASES[code]
+    if arrange is not None:
+        arrange(world)
+        db.session.commit()
+    client = world.as_[who] if who else api
+    before = db_state()
+
+    response = client.call(method, path(world), json=body, headers=client._headers(None))
+
+    assert_problem(response, status, code)
+    assert db_state() == before
+
+
+def test_an_unreachable_database_is_temporarily_unavailable(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "LETS_INSTANCE_PATH": str(tmp_path),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/folder/lets.sqlite",
+        }
+    )
+    try:
+        with app.app_context():
+            response = Api(app.test_client(), "no-such-token").get("/schemes")
+    finally:
+        dispose(app)
+
+    assert_problem(response, 503, "temporarily_unavailable")
