@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from lets_platform import api, db, errors, jobs, views
+from lets_platform import api, db, errors, jobs, oauth, views, web
 from lets_platform.config import default_instance_path, from_environment
 
 
@@ -28,6 +28,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register_handlers(app)
     jobs.init_app(app)
     views.init_app(app)
+    web.init_app(app)
+    oauth.init_app(app)
 
     from lets_platform.audit.api import blp as audit_blp
     from lets_platform.tenancy.api import blp as schemes_blp

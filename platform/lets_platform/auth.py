@@ -1,4 +1,9 @@
-"""Resolving the caller of an API request from its ``Authorization: Bearer`` header."""
+"""Resolving the caller of an API request from its ``Authorization: Bearer`` header.
+
+Two kinds of token are accepted alike: personal tokens (``lets_...``, full access as their
+person) and OAuth access tokens (``letsat_...``), which also carry scopes and the scheme
+of the client they were issued to; ``permissions`` checks those with every action.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ from flask import g, request
 from lets_platform.errors import Unauthenticated
 from lets_platform.identity.models import Person
 from lets_platform.identity.operations import person_for_token
+from lets_platform.oauth.operations import find_access_token
+from lets_platform.oauth.secrets import ACCESS_TOKEN_PREFIX
+from lets_platform.permissions import TOKEN_GRANT, TokenGrant
 
 
 def current_person() -> Person:
@@ -14,8 +22,26 @@ def current_person() -> Person:
     if "person" not in g:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        g.person = person_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
+        token = token.strip() if scheme.lower() == "bearer" else ""
+        g.pop(TOKEN_GRANT, None)
+        if token.startswith(ACCESS_TOKEN_PREFIX):
+            g.person = _oauth_person(token)
+        else:
+            g.person = person_for_token(token) if token else None
     if g.person is None:
         raise Unauthenticated("Send a valid token as 'Authorization: Bearer <token>'.")
     person: Person = g.person
     return person
+
+
+def _oauth_person(token: str) -> Person | None:
+    """The person of a live OAuth access token; its grant goes on ``g`` for permissions."""
+    found = find_access_token(token)
+    if found is None or found.is_revoked() or found.is_expired():
+        return None
+    setattr(
+        g,
+        TOKEN_GRANT,
+        TokenGrant(found.person_id, frozenset(found.scope.split()), found.client.scheme_id),
+    )
+    return found.person

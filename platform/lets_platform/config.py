@@ -37,7 +37,16 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LETS_MODULES": env.get("LETS_MODULES", DEFAULT_MODULES),
         "LETS_PASSWORD_HASH": env.get("LETS_PASSWORD_HASH", "argon2"),
         "LETS_PUBLIC_URL": env.get("LETS_PUBLIC_URL") or None,
+        "LETS_SESSION_COOKIE_SECURE": _flag(env.get("LETS_SESSION_COOKIE_SECURE"), default=True),
+        "LETS_OIDC_PRIVATE_KEY_PATH": env.get("LETS_OIDC_PRIVATE_KEY_PATH") or None,
     }
+
+
+def _flag(value: str | None, *, default: bool) -> bool:
+    """A yes/no setting: "0", "false", "no", "off" are no; unset is ``default``."""
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
 def normalise_database_url(url: str) -> str:

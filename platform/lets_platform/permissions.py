@@ -11,11 +11,13 @@ docs/PERMISSIONS.md, and a test keeps the two the same.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import g, has_request_context
 from sqlalchemy import select
 
 from lets_platform.db import db
-from lets_platform.errors import NotPermitted
+from lets_platform.errors import LetsError, NotPermitted
 from lets_platform.identity.models import Person, RoleGrant
 from lets_platform.tenancy.models import Scheme
 
@@ -63,7 +65,76 @@ MATRIX: dict[str, frozenset[str]] = {
     "invoices.act_on_behalf": MONEY,
     "audit.read": RUNS_SCHEME | COMMITTEE,
     "hub.audit.read": frozenset(),
+    "oauth.clients.manage": RUNS_SCHEME,
 }
+
+#: OAuth scopes a relying party may ask for, with what the person is told on consent.
+SCOPES: dict[str, str] = {
+    "openid": "sign you in with your hub identity",
+    "profile": "see your name, your schemes, handles and roles",
+    "email": "see your email address",
+    "ledger:read": "read your accounts, statements, transfers and invoices",
+    "ledger:write": "pay, invoice and enter transfers as you",
+    "directory:write": "change your offers and wants in the directory",
+    "scheme:admin": "run the scheme as you may: members, roles, accounts, audit log, clients",
+}
+
+#: action -> the scope an OAuth access token needs for it, on top of the matrix.
+ACTION_SCOPES: dict[str, str] = {
+    "scheme.provision": "scheme:admin",
+    "scheme.read": "ledger:read",
+    "members.list": "ledger:read",
+    "members.add": "scheme:admin",
+    "roles.read": "scheme:admin",
+    "roles.grant": "scheme:admin",
+    "accounts.read_any": "ledger:read",
+    "accounts.open_central": "scheme:admin",
+    "accounts.manage": "scheme:admin",
+    "accounts.pay_central": "ledger:write",
+    "transfers.pay_own": "ledger:write",
+    "transfers.enter_on_behalf": "ledger:write",
+    "transfers.correct": "ledger:write",
+    "transfers.read_all": "ledger:read",
+    "invoices.send_own": "ledger:write",
+    "invoices.act_on_behalf": "ledger:write",
+    "audit.read": "scheme:admin",
+    "hub.audit.read": "scheme:admin",
+    "oauth.clients.manage": "scheme:admin",
+}
+
+
+def scope_for(action: str) -> str:
+    """The scope ``action`` needs; unlisted actions need the strictest one unless they
+    belong to the directory."""
+    if action in ACTION_SCOPES:
+        return ACTION_SCOPES[action]
+    return "directory:write" if action.startswith("directory.") else "scheme:admin"
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What an OAuth access token lets its bearer do: its scopes and the client's scheme
+    (``None``: a client of the national body, not bound to one scheme)."""
+
+    person_id: int
+    scopes: frozenset[str]
+    scheme_id: int | None
+
+
+#: Where ``lets_platform.auth`` puts the request's ``TokenGrant`` (absent: a personal token).
+TOKEN_GRANT = "_lets_oauth"
+
+
+class InsufficientScope(LetsError):
+    code = "insufficient_scope"
+    status = 403
+    title = "The access token was not granted the scope this needs."
+
+
+class TokenNotForScheme(LetsError):
+    code = "token_not_for_scheme"
+    status = 403
+    title = "The access token belongs to another scheme's application."
 
 
 def roles_in(person: Person, scheme_id: int) -> frozenset[str]:
@@ -89,8 +160,33 @@ def roles_in(person: Person, scheme_id: int) -> frozenset[str]:
     return roles
 
 
+def token_grant(person: Person) -> TokenGrant | None:
+    """The OAuth grant the person is acting under in this request, if any."""
+    if not has_request_context():
+        return None
+    grant: TokenGrant | None = g.get(TOKEN_GRANT)
+    return grant if grant is not None and grant.person_id == person.id else None
+
+
+def _token_refusal(person: Person, action: str, scheme_id: int | None) -> LetsError | None:
+    """Why an OAuth token may not do ``action`` here (scope, or another scheme's client)."""
+    grant = token_grant(person)
+    if grant is None:
+        return None
+    needed = scope_for(action)
+    if needed not in grant.scopes:
+        return InsufficientScope(f"This needs the scope {needed!r} ({action}).", scope=needed)
+    if grant.scheme_id is not None and grant.scheme_id != scheme_id:
+        return TokenNotForScheme("This application may act only in the scheme that registered it.")
+    return None
+
+
 def can(person: Person | None, action: str, scheme_id: int | None = None) -> bool:
+    """May ``person`` do ``action`` (in the scheme)? With an OAuth access token, the token's
+    scope and client must allow it too; it never adds to what the person may do."""
     if person is None:
+        return False
+    if _token_refusal(person, action, scheme_id) is not None:
         return False
     if person.is_admin:
         return True
@@ -101,7 +197,11 @@ def can(person: Person | None, action: str, scheme_id: int | None = None) -> boo
 
 
 def require(person: Person | None, action: str, scheme_id: int | None = None) -> None:
-    """Raise ``not_permitted`` unless ``person`` may do ``action`` (in the scheme)."""
+    """Raise ``not_permitted`` unless ``person`` may do ``action`` (in the scheme);
+    ``insufficient_scope`` or ``token_not_for_scheme`` when an OAuth token is what stops it."""
+    refusal = _token_refusal(person, action, scheme_id) if person is not None else None
+    if refusal is not None:
+        raise refusal
     if not can(person, action, scheme_id):
         raise NotPermitted(f"You may not do this ({action}).")
 
@@ -131,6 +231,7 @@ DESCRIPTIONS: dict[str, str] = {
     "invoices.act_on_behalf": "send, accept, decline or cancel invoices for any account",
     "audit.read": "read the scheme's audit log",
     "hub.audit.read": "read the whole hub's audit log",
+    "oauth.clients.manage": "register the scheme's OAuth clients (sign-in for its site or app)",
 }
 
 

@@ -95,6 +95,11 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
     "invoices.act_on_behalf": lambda w: ("POST", f"{S}/invoices/{_new_invoice(w)}/decline", None),
     "audit.read": lambda w: ("GET", f"{S}/audit", None),
     "hub.audit.read": lambda w: ("GET", "/audit", None),
+    "oauth.clients.manage": lambda w: (
+        "POST",
+        "/oauth/clients",
+        {"name": "Site", "scheme": "wiltshire", "redirect_uris": ["https://site.example/cb"]},
+    ),
 }
 
 

@@ -24,6 +24,10 @@ class Person(Model):
     #: National administrator: may act in every scheme as its organisers may.
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Failed web logins in a row since the last success or lock-out.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: While in the future, every login is refused, even with the right password.
+    locked_until: Mapped[datetime | None]
 
 
 class ApiToken(Model):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from lets_platform import clock
 from lets_platform.audit.operations import record
 from lets_platform.db import db, utcnow
 from lets_platform.errors import LetsError, ValidationFailed, _error
@@ -18,6 +20,16 @@ from lets_platform.identity.models import ApiToken, Person, RoleGrant
 
 PersonExists = _error("person_exists", 409, "A person with this email exists already.")
 PersonNotFound = _error("person_not_found", 404, "No person has this email.")
+LoginRefused = _error(
+    "login_refused",
+    401,
+    "The email or password is not right, or this login is locked for a while after "
+    "too many failures. Try again later, or ask your organiser.",
+)
+
+#: Failures in a row that lock a login, and for how long.
+LOCK_AFTER = 5
+LOCK_FOR = timedelta(minutes=10)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "lets_"
@@ -40,6 +52,74 @@ def verify_password(person: Person, password: str) -> bool:
         return _hasher().verify(person.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown emails, so that they cost the same work."""
+    key = "lets_dummy_password_hash"
+    cached: str | None = current_app.extensions.get(key) if has_app_context() else None
+    if cached is None:
+        cached = hash_password(secrets.token_urlsafe(16))
+        if has_app_context():
+            current_app.extensions[key] = cached
+    return cached
+
+
+def log_in(email: str, password: str) -> Person:
+    """The person whose email and password these are, or raise ``login_refused``.
+
+    Five failures in a row lock the login for ten minutes, during which even the right
+    password is refused. Unknown emails and locked logins get the same answer after the
+    same work (one argon2 verification), so the answer tells nothing about who exists.
+    Failures and lock-outs are recorded; the caller commits them even though it refuses.
+    """
+    try:
+        person = find_person(email)
+    except ValidationFailed:
+        person = None
+    hashed = person.password_hash if person is not None and person.password_hash else None
+    matches = _verify(hashed or _dummy_hash(), password or "") and hashed is not None
+    now = clock.now()
+    if person is None:
+        record("login.failed", f"email:{(email or '')[:180]}", actor_id=None, reason="unknown")
+    elif person.locked_until is not None and person.locked_until > now:
+        record("login.failed", f"person:{person.email}", actor_id=person.id, reason="locked")
+    elif not matches:
+        _count_failure(person, now)
+    else:
+        person.failed_logins = 0
+        person.locked_until = None
+        record("login.succeeded", f"person:{person.email}", actor_id=person.id)
+        db.session.flush()
+        return person
+    db.session.flush()
+    raise LoginRefused()
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher().verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _count_failure(person: Person, now: datetime) -> None:
+    """One more failure in a row (counted in the database, so parallel tries all count);
+    the fifth locks the login."""
+    failures = db.session.execute(
+        update(Person)
+        .where(Person.id == person.id)
+        .values(failed_logins=Person.failed_logins + 1)
+        .returning(Person.failed_logins)
+    ).scalar_one()
+    record("login.failed", f"person:{person.email}", actor_id=person.id, reason="password")
+    if failures >= LOCK_AFTER:
+        until = now + LOCK_FOR
+        db.session.execute(
+            update(Person).where(Person.id == person.id).values(failed_logins=0, locked_until=until)
+        )
+        subject = f"person:{person.email}"
+        record("login.locked", subject, actor_id=person.id, until=until.isoformat())
 
 
 def normalise_email(email: str) -> str:

@@ -1,0 +1,32 @@
+"""Request and response bodies for registering OAuth clients."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ClientIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    redirect_uris = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    #: Space-separated; default: "openid profile email ledger:read".
+    scopes = fields.String(load_default=None)
+    #: The scheme the client acts for; omitted or null: the national body (administrators).
+    scheme = fields.String(load_default=None, allow_none=True)
+
+
+class ClientListArgs(Schema):
+    scheme = fields.String(load_default=None)
+
+
+class ClientOut(Schema):
+    client_id = fields.String()
+    name = fields.String()
+    redirect_uris = fields.List(fields.String())
+    scopes = fields.String()
+    scheme = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class ClientCreatedOut(ClientOut):
+    #: Shown once, in this response only; the hub keeps only its digest.
+    client_secret = fields.String()
