@@ -32,7 +32,7 @@ def clear(since: datetime | None) -> None:
 
 
 def print_run(run: ClearingRun, console: Console) -> None:
-    slugs = dict(db.session.execute(select(Scheme.id, Scheme.slug)).tuples())
+    slugs = {sid: slug for sid, slug in db.session.execute(select(Scheme.id, Scheme.slug))}
     console.print(f"clearing run {run.id} over {run.trade_count} cleared trades")
     totals = Table(title="Netting (federation units)")
     for column in ("gross", "bilateral net", "multilateral net", "cycle saving"):

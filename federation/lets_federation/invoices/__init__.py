@@ -6,4 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lets_federation.invoices import models  # noqa: F401  (declares the table)
+    from lets_federation.invoices.api import blp
+    from lets_platform.api import register
+
+    register(app, blp)

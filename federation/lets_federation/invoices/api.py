@@ -13,6 +13,7 @@ from typing import Any
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from lets_federation.context import federation_caller
 from lets_federation.invoices import operations as ops
 from lets_federation.invoices.models import FederatedInvoice
 from lets_federation.invoices.schemas import (
@@ -23,11 +24,9 @@ from lets_federation.invoices.schemas import (
 )
 from lets_platform import permissions
 from lets_platform.api import API_PREFIX
-from lets_platform.auth import current_person
 from lets_platform.db import db
 from lets_platform.errors import PayeeNotFound, PayerNotFound
 from lets_platform.identity.models import Person
-from lets_platform.tenancy import scope
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import is_owner, require_use
 from lets_tenants.membership.models import Membership
@@ -47,7 +46,7 @@ blp = Blueprint(
 @blp.response(201, FederatedInvoiceOut)
 def send_invoice(body: dict[str, Any]) -> Any:
     """The payee asks the payer for ``amount`` in the payee's currency; a replayed ``id`` -> 200."""
-    person = current_person()
+    person = federation_caller()
     payee = ops.resolve(body["payee"], PayeeNotFound)
     permissions.require(person, "invoices.send_own", payee.scheme_id)
     require_use(person, ops.scheme_of(payee.scheme_id), payee, ON_BEHALF)
@@ -67,9 +66,7 @@ def send_invoice(body: dict[str, Any]) -> Any:
 @blp.response(200, FederatedInvoiceOut(many=True))
 def list_invoices(args: dict[str, Any]) -> list[dict[str, Any]]:
     """The caller's invoices in every scheme they belong to, newest first."""
-    person = current_person()
-    # The caller's memberships span schemes; every query below is keyed on the caller.
-    scope.allow_all()
+    person = federation_caller()
     accounts = list(
         db.session.scalars(
             select(Account).join(Membership).where(Membership.person_id == person.id)
@@ -85,7 +82,7 @@ def _may_act(person: Person, invoice: FederatedInvoice, side: str) -> bool:
 
 
 def _visible(invoice_id: str) -> tuple[Person, FederatedInvoice]:
-    person = current_person()
+    person = federation_caller()
     invoice = ops.get_invoice(invoice_id)
     if _may_act(person, invoice, "payer") or _may_act(person, invoice, "payee"):
         return person, invoice

@@ -9,13 +9,14 @@ decided: accepting twice, even at the same moment, makes one trade.
 from __future__ import annotations
 
 import uuid
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
 
 from lets_federation import units
 from lets_federation.invoices.models import FederatedInvoice
+from lets_federation.positions.operations import SameScheme
+from lets_federation.rates.operations import current_rate
 from lets_federation.trades import operations as trades
 from lets_federation.trades.models import Trade
 from lets_platform.db import db, utcnow
@@ -36,9 +37,6 @@ from lets_tenants.accounts.models import Account
 
 InvoiceNotFound = _error("invoice_not_found", 404, "No such invoice.")
 InvoiceNotOpen = _error("invoice_not_open", 409, "The invoice is no longer open.")
-SchemesMustBeDifferent = _error(
-    "schemes_must_be_different", 422, "A cross-scheme invoice needs accounts in two schemes."
-)
 
 MAX_MEMO = 500
 _TRADE_NAMESPACE = uuid.UUID("6f1d2a8e-41c3-4f7b-9d0e-3c5b7a9e2f14")
@@ -51,7 +49,7 @@ def trade_id_for(invoice_id: uuid.UUID) -> uuid.UUID:
 
 def resolve(address: Any, missing: type[LetsError]) -> Account:
     """The account at ``"scheme/handle"``; ``missing`` (payer/payee_not_found) if none."""
-    if not isinstance(address, str) or address.count("/") != 1:
+    if not isinstance(address, str) or address.count("/") != 1 or "" in address.split("/"):
         raise ValidationFailed(
             f"{address!r} is not an address such as 'wiltshire/alice'.",
             errors={missing.code.split("_")[0]: ["scheme/handle"]},
@@ -64,7 +62,7 @@ def resolve(address: Any, missing: type[LetsError]) -> Account:
     account = db.session.scalar(
         select(Account).where(Account.scheme_id == scheme_id, Account.name == name)
     )
-    if account is None:
+    if account is None or account.kind == "federation":
         raise missing(f"There is no account {name!r} in {slug}.")
     return account
 
@@ -106,7 +104,7 @@ def send_invoice(
     if payer.id == payee.id:
         raise AccountsMustBeDifferent("An account cannot invoice itself.")
     if payer.scheme_id == payee.scheme_id:
-        raise SchemesMustBeDifferent("Both accounts are in one scheme: use its own invoices.")
+        raise SameScheme("Both accounts are in one scheme: use the scheme's own invoices.")
     payer_scheme, payee_scheme = scheme_of(payer.scheme_id), scheme_of(payee.scheme_id)
     minor = payee_scheme.currency.parse(amount).minor
     wanted = {"payer_account_id": payer.id, "payee_account_id": payee.id, "amount": minor}
@@ -157,7 +155,7 @@ def scheme_of(scheme_id: int) -> Scheme:
 
 def side(scheme: Scheme) -> units.Side:
     """A scheme's side of a conversion at its current rate."""
-    return units.Side(scheme.currency_decimals, Fraction(scheme.rate_num, scheme.rate_den))
+    return units.Side(scheme.currency_decimals, current_rate(scheme))
 
 
 def quote(invoice: FederatedInvoice) -> units.Quote:
