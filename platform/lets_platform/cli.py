@@ -116,6 +116,22 @@ def worker(dramatiq_args: tuple[str, ...]) -> None:
     os.execv(sys.executable, argv)
 
 
+@main.command("scheduler")
+@with_appcontext
+def scheduler() -> None:
+    """Send the periodic jobs (clearing sweeps, clearing runs) when due; run one per hub."""
+    import threading
+
+    from lets_platform.jobs import periodic, run_scheduler
+
+    for name, job in periodic().items():
+        click.echo(f"every {job.seconds:g}s: {name}")
+    try:
+        run_scheduler(threading.Event())
+    except KeyboardInterrupt:
+        click.echo("scheduler stopped")
+
+
 @main.group("users")
 def users() -> None:
     """Persons who can log in."""

@@ -3,23 +3,33 @@
 Actors are declared with :func:`actor`; :func:`init_app` binds them to the broker the
 configuration names, and runs each message inside an app context that commits when the
 actor returns and rolls back when it raises (commit once, at the edge).
+
+:func:`send_after_commit` queues a message that leaves only when the current database
+transaction commits (an outbox: a rolled-back request sends nothing), and :func:`every`
+declares periodic jobs that ``lets scheduler`` sends when due.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
 from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from lets_platform.db import db
 from lets_platform.tenancy import scope
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 _actors: list[dramatiq.Actor[Any, Any]] = []
 _app: Flask | None = None
@@ -88,3 +98,90 @@ def start_in_process_worker(app: Flask, threads: int = 2) -> dramatiq.Worker:
     worker = dramatiq.Worker(broker_of(app), worker_threads=threads)
     threading.Thread(target=worker.start, daemon=True, name="lets-worker").start()
     return worker
+
+
+# -- the outbox: messages that leave when the transaction commits ---------------------------
+
+_OUTBOX = "lets_outbox"
+
+
+def send_after_commit(declared: dramatiq.Actor[Any, Any], *args: Any, **kwargs: Any) -> None:
+    """Send ``declared(*args, **kwargs)`` once the current session's transaction commits.
+
+    Dropped if it rolls back (or if the savepoint it was queued in rolls back), so a job
+    never sees a row that was not committed. A failed send is logged, not raised: the
+    work it asks for must also be found by a periodic sweep.
+    """
+    session = db.session()
+    session.info.setdefault(_OUTBOX, []).append(
+        (session.get_nested_transaction(), declared, args, kwargs)
+    )
+
+
+@event.listens_for(Session, "after_commit")
+def _send_outbox(session: Session) -> None:
+    for _savepoint, declared, args, kwargs in session.info.pop(_OUTBOX, []):
+        try:
+            declared.send(*args, **kwargs)
+        except Exception:  # the broker is down: the sweep will find the work
+            log.exception("could not send %s%r after commit", declared.actor_name, args)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_outbox(session: Session, previous: SessionTransaction) -> None:
+    if previous.parent is None:
+        session.info.pop(_OUTBOX, None)
+    elif previous.nested and session.info.get(_OUTBOX):
+        session.info[_OUTBOX] = [e for e in session.info[_OUTBOX] if e[0] is not previous]
+
+
+# -- periodic jobs ---------------------------------------------------------------------------
+
+
+@dataclass
+class Periodic:
+    seconds: float
+    declared: dramatiq.Actor[Any, Any]
+    args: tuple[Any, ...] = ()
+
+
+_periodic: dict[str, Periodic] = {}
+
+
+def every(seconds: float, declared: dramatiq.Actor[Any, Any], *args: Any) -> None:
+    """Have ``lets scheduler`` send ``declared(*args)`` every ``seconds`` (once per actor)."""
+    _periodic[declared.actor_name] = Periodic(seconds, declared, args)
+
+
+def periodic() -> dict[str, Periodic]:
+    return dict(_periodic)
+
+
+class Scheduler:
+    """Sends each periodic job when due; the clock is passed in, so it is testable."""
+
+    def __init__(self, now: float) -> None:
+        self.due = {name: now for name in _periodic}
+
+    def tick(self, now: float) -> list[str]:
+        """Send every job due at ``now``; returns their actor names."""
+        sent = []
+        for name, job in _periodic.items():
+            if now < self.due.setdefault(name, now):
+                continue
+            self.due[name] = now + job.seconds
+            try:
+                job.declared.send(*job.args)
+                sent.append(name)
+            except Exception:  # the broker is down: try again when next due
+                log.exception("scheduler: could not send %s", name)
+        return sent
+
+
+def run_scheduler(stop: threading.Event, resolution: float = 1.0) -> None:
+    """Send periodic jobs until ``stop`` is set (``lets scheduler``; run one per hub)."""
+    scheduler = Scheduler(time.monotonic())
+    while not stop.is_set():
+        for name in scheduler.tick(time.monotonic()):
+            log.info("scheduler: sent %s", name)
+        stop.wait(resolution)

@@ -65,6 +65,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "invoices.act_on_behalf": MONEY,
     "audit.read": RUNS_SCHEME | COMMITTEE,
     "hub.audit.read": frozenset(),
+    "federation.trade_own": EVERYONE - {REGIONAL_ORGANISER},
+    "federation.trade_on_behalf": MONEY | {"local_organiser"},
+    "federation.read_all": OVERSIGHT,
+    "federation.manage": frozenset(),
     "oauth.clients.manage": RUNS_SCHEME,
 }
 
@@ -231,6 +235,10 @@ DESCRIPTIONS: dict[str, str] = {
     "invoices.act_on_behalf": "send, accept, decline or cancel invoices for any account",
     "audit.read": "read the scheme's audit log",
     "hub.audit.read": "read the whole hub's audit log",
+    "federation.trade_own": "pay members of other schemes from one's own account",
+    "federation.trade_on_behalf": "start a trade with another scheme for a member",
+    "federation.read_all": "read every federation trade to or from the scheme",
+    "federation.manage": "set exchange rates and federation limits",
     "oauth.clients.manage": "register the scheme's OAuth clients (sign-in for its site or app)",
 }
 

@@ -1,0 +1,324 @@
+"""Creating inter-scheme trades and reading them; clearing is in ``trades.settlement``.
+
+A trade starts pending: the payer's leg holds the amount in the payer's scheme
+(payer -> that scheme's federation account), the trade row records both amounts, the
+federation amount and the rates, and the clearing job is sent once this commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lets_federation.positions.operations import SameScheme
+from lets_federation.trades.models import CURRENCIES, Trade
+from lets_federation.trades.settlement import (  # noqa: F401  (settle, sweep re-exported)
+    hold_id,
+    settle,
+    sweep,
+)
+from lets_federation.units import Side, quote
+from lets_platform import jobs, permissions
+from lets_platform.db import db, utcnow
+from lets_platform.errors import (
+    ExistsWithDifferentFields,
+    PayeeNotFound,
+    PayerNotFound,
+    ValidationFailed,
+    _error,
+)
+from lets_platform.identity.models import Person
+from lets_platform.money import Money
+from lets_platform.tenancy.models import Scheme
+from lets_platform.tenancy.operations import SchemeNotFound, get_scheme
+from lets_tenants.accounts.models import Account
+from lets_tenants.accounts.operations import FEDERATION_ACCOUNT, is_owner
+from lets_tenants.ledger import operations as ledger
+from lets_tenants.membership.models import Membership
+
+TradeNotFound = _error("trade_not_found", 404, "No such federation trade that you may see.")
+
+#: Who, besides the owner, may trade from an account of each kind.
+TRADE_FROM = {
+    "member": "federation.trade_on_behalf",
+    "central": "accounts.pay_central",
+}
+
+
+_IDEMPOTENCY_NAMESPACE = uuid.UUID("5d0c8a8e-2f7b-4a4e-8f0a-6b1f3f9e2c11")
+
+
+def id_from_idempotency_key(person: Person, key: str) -> uuid.UUID:
+    """The trade id an ``Idempotency-Key`` header stands for (per caller)."""
+    return uuid.uuid5(_IDEMPOTENCY_NAMESPACE, f"{person.id}:{key}")
+
+
+@dataclass(frozen=True)
+class Address:
+    scheme: Scheme
+    handle: str
+
+
+@dataclass(frozen=True)
+class Started:
+    trade: Trade
+    #: False when the id existed already and the original is returned (a replay).
+    created: bool
+
+
+def create_trade(person: Person | None, **request: Any) -> Trade:
+    """Start a trade (see ``start_trade``) and return it, new or replayed."""
+    return start_trade(person, **request).trade
+
+
+def start_trade(
+    person: Person | None,
+    *,
+    payer: str,
+    payee: str,
+    amount: Any,
+    currency: str,
+    memo: str | None = None,
+    trade_id: Any = None,
+) -> Started:
+    """Start a trade: hold ``amount`` on the payer and record the trade as pending.
+
+    Args:
+        person: who asks (the payer's owner, or an organiser for them); None for the hub.
+        payer, payee: ``"scheme/handle"`` in two different schemes.
+        amount: a decimal string in the currency ``currency`` names ("payer" or "payee");
+            that side is exact, the other is converted (see ``units``).
+        trade_id: the trade's UUID; repeating it with the same fields returns the original.
+    Returns:
+        the pending trade and True, or on a replay the original (in whatever state it is
+        now) and False.
+    Raises:
+        validation_failed, use_scheme_transfer, payer_not_found, payee_not_found,
+        amount_invalid and the ledger's amount errors, amount_too_small,
+        exists_with_different_fields, not_permitted, then the hold's errors (account_closed,
+        account_suspended, scheme_not_trading, exceeds_credit_limit). Nothing is written.
+    """
+    if currency not in CURRENCIES:
+        raise ValidationFailed(
+            'currency is "payer" or "payee".', errors={"currency": ["payer or payee"]}
+        )
+    payer_slug, payer_handle = _split(payer, "payer")
+    payee_slug, payee_handle = _split(payee, "payee")
+    if payer_slug == payee_slug:
+        raise SameScheme(f"{payer} and {payee} are both in {payer_slug}.")
+    source = _address(payer_slug, payer_handle, PayerNotFound)
+    target = _address(payee_slug, payee_handle, PayeeNotFound)
+    named = source.scheme if currency == "payer" else target.scheme
+    minor = named.currency.parse(amount).minor
+    memo = ledger._memo(memo)
+    tid = uuid.uuid4() if trade_id is None else ledger.parse_id(trade_id)
+    wanted = {"payer": payer, "payee": payee, "currency": currency, "amount": minor, "memo": memo}
+    if trade_id is not None and (existing := db.session.get(Trade, tid)) is not None:
+        return Started(_replay(existing, wanted), False)
+    payer_account = _account(source, PayerNotFound)
+    payee_account = _account(target, PayeeNotFound)
+    _require_may_trade(person, source.scheme, payer_account)
+    return _hold_and_record(
+        tid, person, source, target, payer_account, payee_account, currency, minor, memo, wanted
+    )
+
+
+def _hold_and_record(
+    tid: uuid.UUID,
+    person: Person | None,
+    source: Address,
+    target: Address,
+    payer_account: Account,
+    payee_account: Account,
+    currency: str,
+    minor: int,
+    memo: str,
+    wanted: dict[str, Any],
+) -> Started:
+    payer_rate, payee_rate = _rate(source.scheme), _rate(target.scheme)
+    q = quote(
+        minor,
+        currency,
+        Side(source.scheme.currency_decimals, payer_rate),
+        Side(target.scheme.currency_decimals, payee_rate),
+    )
+    held = ledger.transfer(
+        source.scheme,
+        payer=payer_account.name,
+        payee=FEDERATION_ACCOUNT,
+        amount=Money(q.payer_amount, source.scheme.currency),
+        entered_by=person,
+        id=hold_id(tid),
+        memo=_leg_memo(tid, f"to {target.scheme.slug}/{payee_account.name}", memo),
+        kind="federation",
+        pending=True,
+    )
+    now = utcnow()
+    row = _insert(
+        id=tid,
+        payer_scheme_id=source.scheme.id,
+        payer_account_id=payer_account.id,
+        payee_scheme_id=target.scheme.id,
+        payee_account_id=payee_account.id,
+        currency=currency,
+        payer_amount=q.payer_amount,
+        payee_amount=q.payee_amount,
+        fed_amount=q.fed_amount,
+        payer_rate_num=payer_rate.numerator,
+        payer_rate_den=payer_rate.denominator,
+        payee_rate_num=payee_rate.numerator,
+        payee_rate_den=payee_rate.denominator,
+        state="pending",
+        memo=memo,
+        created_by_id=person.id if person else None,
+        created_at=now,
+        expires_at=now + timedelta(seconds=trade_ttl()),
+        hold_transfer_id=held.transfer.id,
+    )
+    if row is None:  # a concurrent request committed this id first; its hold is ours
+        existing = db.session.get(Trade, tid, populate_existing=True)
+        if existing is None:
+            raise ExistsWithDifferentFields(f"A trade {tid} exists already.")
+        return Started(_replay(existing, wanted), False)
+    from lets_federation.trades.tasks import clear_trade
+
+    jobs.send_after_commit(clear_trade, str(tid))
+    return Started(row, True)
+
+
+def trade_ttl() -> int:
+    return int(current_app.config.get("LETS_FEDERATION_TRADE_TTL", 3600))
+
+
+def _leg_memo(tid: uuid.UUID, direction: str, memo: str) -> str:
+    return f"Federation trade {tid} {direction}" + (f": {memo}" if memo else "")[:400]
+
+
+def _split(address: Any, field: str) -> tuple[str, str]:
+    if not isinstance(address, str) or address.count("/") != 1 or "" in address.split("/"):
+        raise ValidationFailed(
+            f"{field} is an address such as 'wiltshire/alice' (scheme/handle).",
+            errors={field: ["scheme/handle"]},
+        )
+    slug, handle = address.split("/")
+    return slug, handle
+
+
+def _address(slug: str, handle: str, not_found: type[Exception]) -> Address:
+    try:
+        return Address(get_scheme(slug), handle)
+    except SchemeNotFound:
+        raise not_found(f"There is no scheme {slug!r} in the federation.") from None
+
+
+def _account(address: Address, not_found: type[Exception]) -> Account:
+    account = db.session.scalar(
+        select(Account).where(
+            Account.scheme_id == address.scheme.id, Account.name == address.handle
+        )
+    )
+    if account is None or account.kind == "federation":
+        raise not_found(f"There is no account {address.handle!r} in {address.scheme.slug}.")
+    return account
+
+
+def _require_may_trade(person: Person | None, scheme: Scheme, account: Account) -> None:
+    if person is None:
+        return
+    if is_owner(person, account):
+        permissions.require(person, "federation.trade_own", scheme.id)
+        return
+    permissions.require(person, TRADE_FROM[account.kind], scheme.id)
+
+
+def _rate(scheme: Scheme) -> Any:
+    from lets_federation.rates.operations import current_rate
+
+    return current_rate(scheme)
+
+
+def _insert(**values: Any) -> Trade | None:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Trade).values(**values).on_conflict_do_nothing(index_elements=["id"])
+    return db.session.scalars(statement.returning(Trade)).first()
+
+
+def _replay(existing: Trade, wanted: dict[str, Any]) -> Trade:
+    named = existing.payer_amount if existing.currency == "payer" else existing.payee_amount
+    have = {
+        "payer": existing.payer,
+        "payee": existing.payee,
+        "currency": existing.currency,
+        "amount": named,
+        "memo": existing.memo,
+    }
+    differing = sorted(k for k in have if have[k] != wanted[k])
+    if differing:
+        raise ExistsWithDifferentFields(
+            f"Trade {existing.id} exists with a different {', '.join(differing)}.",
+            fields=differing,
+        )
+    return existing
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def may_read(person: Person, trade: Trade) -> bool:
+    """The payer, the payee, their schemes' organisers and the national body may."""
+    if person.is_admin:
+        return True
+    if is_owner(person, trade.payer_account) or is_owner(person, trade.payee_account):
+        return True
+    return any(
+        permissions.can(person, "federation.read_all", sid)
+        for sid in (trade.payer_scheme_id, trade.payee_scheme_id)
+    )
+
+
+def get_trade(person: Person | None, trade_id: Any) -> Trade:
+    """A trade by id, if ``person`` may see it (None: the hub sees every trade)."""
+    try:
+        tid = ledger.parse_id(trade_id)
+    except ValidationFailed:
+        raise TradeNotFound(f"There is no trade {trade_id!r}.") from None
+    trade = db.session.get(Trade, tid)
+    if trade is None or (person is not None and not may_read(person, trade)):
+        raise TradeNotFound(f"There is no trade {trade_id} that you may see.")
+    return trade
+
+
+def list_trades(
+    person: Person, *, scheme: str | None = None, state: str | None = None, limit: int = 50
+) -> list[Trade]:
+    """Newest first: a scheme's trades (its organisers, the national body), else one's own."""
+    query = select(Trade)
+    if scheme is not None:
+        found = get_scheme(scheme)
+        query = query.where(
+            or_(Trade.payer_scheme_id == found.id, Trade.payee_scheme_id == found.id)
+        )
+        if not permissions.can(person, "federation.read_all", found.id):
+            query = query.where(_own(person))
+    elif not person.is_admin:
+        query = query.where(_own(person))
+    if state is not None:
+        query = query.where(Trade.state == state)
+    query = query.order_by(Trade.created_at.desc(), Trade.id).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def _own(person: Person) -> Any:
+    mine = (
+        select(Account.id)
+        .join(Membership, Membership.id == Account.membership_id)
+        .where(Membership.person_id == person.id)
+    )
+    return or_(Trade.payer_account_id.in_(mine), Trade.payee_account_id.in_(mine))
