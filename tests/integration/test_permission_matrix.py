@@ -95,6 +95,12 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
     "invoices.act_on_behalf": lambda w: ("POST", f"{S}/invoices/{_new_invoice(w)}/decline", None),
     "audit.read": lambda w: ("GET", f"{S}/audit", None),
     "hub.audit.read": lambda w: ("GET", "/audit", None),
+    "federation.clearing.read": lambda w: (
+        "GET",
+        "/federation/clearing-runs?scheme=wiltshire",
+        None,
+    ),
+    "federation.clearing.run": lambda w: ("POST", "/federation/clearing-runs", {}),
     "oauth.clients.manage": lambda w: (
         "POST",
         "/oauth/clients",
