@@ -7,15 +7,18 @@ from flask.cli import AppGroup
 
 
 def init_app(app: Flask) -> None:
-    """The API, the hourly job and ``lets federation clear`` (added to the federation group)."""
+    """The API, the hourly job, the demo run and ``lets federation clear`` (added to the
+    federation group when there is one)."""
     from lets_federation.clearing.api import blp
     from lets_federation.clearing.cli import clear
+    from lets_federation.clearing.demo import seed
     from lets_federation.clearing.tasks import EVERY_SECONDS, clearing_run
-    from lets_platform import jobs
+    from lets_platform import demo, jobs
     from lets_platform.api import register
 
     register(app, blp)
     jobs.every(EVERY_SECONDS, clearing_run)
+    demo.register(40, "federation-clearing", seed)  # after the federation's trades (20)
     group = app.cli.commands.get("federation")
     if not isinstance(group, AppGroup):
         group = AppGroup("federation", help="The federation of schemes.")
