@@ -240,6 +240,10 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     """Create, migrate and seed a demo hub, print tokens and URLs, and serve it."""
     from lets_platform.demo_run import seed_and_describe
 
-    click.echo(seed_and_describe(f"http://{host}:{port}"))
+    base_url = f"http://{host}:{port}"
+    click.echo(seed_and_describe(base_url))
+    click.echo(f"Sign in at {base_url}/login; single sign-on (OpenID Connect) discovery:")
+    click.echo(f"  {base_url}/.well-known/openid-configuration")
+    current_app.config["SESSION_COOKIE_SECURE"] = False  # the demo serves plain http
     if not no_serve:
         run_server(host, port)

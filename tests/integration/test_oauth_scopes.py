@@ -129,3 +129,12 @@ def test_a_personal_token_keeps_full_access(api, wiltshire, alice, token_for):
     )
 
     assert response.status_code == 201
+
+
+def test_userinfo_needs_the_openid_scope(api, wiltshire, alice):
+    client, _ = register_client(scheme=wiltshire)
+    token = issue_access_token(client, alice, "ledger:read")
+
+    response = api.client.get("/oauth/userinfo", headers={"Authorization": f"Bearer {token}"})
+
+    assert (response.status_code, response.json["code"]) == (403, "insufficient_scope")
