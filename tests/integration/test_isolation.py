@@ -1,0 +1,217 @@
+"""A scheme's rows are invisible from every other scheme: on every endpoint that takes an
+id or a name, in the path, the query or the body, using another scheme's answers "not
+found" with the named code, and writes nothing, even for the national administrator.
+
+``test_every_scheme_route_is_swept`` enumerates the app's routes, so a new endpoint under
+``/api/v1/schemes/...`` fails here until it is added to the sweep (or, if it takes no id
+or name, to ``TAKES_NO_ID``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from lets_platform.db import db
+from lets_platform.identity.operations import find_person
+from lets_platform.testing import Api, assert_problem, db_state
+from lets_tenants.accounts.operations import open_central_account
+from lets_tenants.invoices.operations import send_invoice
+from lets_tenants.ledger.operations import transfer
+
+PREFIX = "/api/v1/schemes/"
+
+#: A probe: (path after /api/v1/schemes/wiltshire, query, body, status, code); bright's
+#: ids and names are on ``b``.
+Probe = tuple[str, dict[str, str] | None, dict[str, Any] | None, int, str]
+
+
+def _pay(payer: str, payee: str, **extra: Any) -> dict[str, Any]:
+    return {"payer": payer, "payee": payee, "amount": "1.00", **extra}
+
+
+#: (method, route after /api/v1/schemes/<scheme>) -> probes built from bright's world ``b``
+SWEEP: dict[tuple[str, str], Callable[[SimpleNamespace], list[Probe]]] = {
+    ("GET", "/accounts/<account>"): lambda b: [
+        ("/accounts/gita", None, None, 404, "account_not_found"),
+        ("/accounts/bright-fund", None, None, 404, "account_not_found"),
+    ],
+    ("PATCH", "/accounts/<account>"): lambda b: [
+        ("/accounts/gita", None, {"status": "suspended"}, 404, "account_not_found"),
+        ("/accounts/bright-fund", None, {"min_balance": "-1.00"}, 404, "account_not_found"),
+    ],
+    ("GET", "/accounts/<account>/statement"): lambda b: [
+        ("/accounts/gita/statement", None, None, 404, "account_not_found"),
+        ("/accounts/gita/statement", {"format": "csv"}, None, 404, "account_not_found"),
+    ],
+    ("POST", "/transfers"): lambda b: [
+        ("/transfers", None, _pay("gita", "alice"), 404, "payer_not_found"),
+        ("/transfers", None, _pay("alice", "gita"), 404, "payee_not_found"),
+        ("/transfers", None, _pay("bright-fund", "alice"), 404, "payer_not_found"),
+        # another scheme's transfer id: refused without saying whose it is
+        (
+            "/transfers",
+            None,
+            _pay("alice", "bob", id=b.transfer),
+            409,
+            "exists_with_different_fields",
+        ),
+    ],  # fmt: skip
+    ("GET", "/transfers"): lambda b: [
+        ("/transfers", {"account": "gita"}, None, 404, "account_not_found"),
+    ],
+    ("GET", "/transfers/<transfer_id>"): lambda b: [
+        (f"/transfers/{b.transfer}", None, None, 404, "transfer_not_found"),
+    ],
+    ("POST", "/transfers/<transfer_id>/correct"): lambda b: [
+        (f"/transfers/{b.transfer}/correct", None, {}, 404, "transfer_not_found"),
+        (f"/transfers/{b.transfer}/correct", None, {"amount": "0.50"}, 404, "transfer_not_found"),
+    ],
+    ("POST", "/invoices"): lambda b: [
+        (
+            "/invoices",
+            None,
+            {"payer": "gita", "payee": "alice", "amount": "1.00"},
+            404,
+            "payer_not_found",
+        ),
+        (
+            "/invoices",
+            None,
+            {"payer": "alice", "payee": "gita", "amount": "1.00"},
+            404,
+            "payee_not_found",
+        ),
+    ],  # fmt: skip
+    ("GET", "/invoices"): lambda b: [
+        ("/invoices", {"account": "gita"}, None, 404, "account_not_found"),
+    ],
+    ("GET", "/invoices/<invoice_id>"): lambda b: [
+        (f"/invoices/{b.invoice}", None, None, 404, "invoice_not_found"),
+    ],
+    **{
+        ("POST", f"/invoices/<invoice_id>/{decision}"): (
+            lambda b, decision=decision: [
+                (f"/invoices/{b.invoice}/{decision}", None, None, 404, "invoice_not_found")
+            ]
+        )
+        for decision in ("accept", "decline", "cancel")
+    },
+    ("POST", "/members/<handle>/roles"): lambda b: [
+        ("/members/gita/roles", None, {"role": "mediator"}, 404, "member_not_found"),
+    ],
+    ("DELETE", "/members/<handle>/roles/<role>"): lambda b: [
+        ("/members/gita/roles/mediator", None, None, 404, "member_not_found"),
+    ],
+}
+
+#: Routes that take no id or name of the scheme's rows (lists, the scheme itself), and
+#: routes that create a row under a new name, where another scheme's names are free
+#: (``test_another_schemes_names_are_free_for_new_rows``).
+TAKES_NO_ID = {
+    ("GET", "/api/v1/schemes/<slug>"),
+    ("GET", "/accounts"),
+    ("GET", "/members"),
+    ("GET", "/roles"),
+    ("GET", "/audit"),
+    ("POST", "/accounts"),
+    ("POST", "/members"),
+}
+
+
+def _world(slug: str, members: tuple[str, str], organiser: str, fund: str, cm, cs) -> Any:
+    scheme = cs(slug)
+    for handle in members:
+        cm(scheme, handle)
+    cm(scheme, organiser, organiser=True)
+    open_central_account(scheme, fund, "Fund", min_balance="-50.00", actor=None)
+    payer, payee = members
+    moved = transfer(scheme, payer=payer, payee=payee, amount="3.00", entered_by=None)
+    invoice = send_invoice(scheme, sender=payee, payer=payer, amount="2.00", memo="", actor=None)
+    db.session.commit()
+    return SimpleNamespace(scheme=scheme, transfer=str(moved.transfer.id), invoice=str(invoice.id))
+
+
+@pytest.fixture
+def bright(ctx, create_scheme, create_member) -> SimpleNamespace:
+    _world("wiltshire", ("alice", "bob"), "olive", "fund", create_member, create_scheme)
+    return _world("bright", ("gita", "hari"), "oscar", "bright-fund", create_member, create_scheme)
+
+
+@pytest.fixture(params=["organiser", "national_admin"])
+def caller(request, api, bright, create_admin, token_for) -> Api:
+    """Wiltshire's organiser, or the national administrator (who may act in every scheme,
+    so that no answer is a refusal of permission hiding a leak)."""
+    person = find_person("olive@wiltshire.test")
+    if request.param == "national_admin":
+        person = create_admin()
+    return api.as_(token_for(person))
+
+
+def _probes(b: SimpleNamespace) -> list[tuple[str, str, Probe]]:
+    return [(method, route, probe) for (method, route), make in SWEEP.items() for probe in make(b)]
+
+
+def test_every_scheme_route_is_swept(app):
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(PREFIX):
+            continue
+        suffix = rule.rule.removeprefix(PREFIX + "<scheme>")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            routes.add((method, suffix))
+    unswept = routes - set(SWEEP) - TAKES_NO_ID
+    assert unswept == set(), "add these routes to the isolation sweep"
+    assert set(SWEEP) | TAKES_NO_ID <= routes, "the sweep names routes that do not exist"
+
+
+def test_another_schemes_ids_and_names_are_not_found_everywhere(caller, bright):
+    wrong = []
+    for method, route, (path, query, body, status, code) in _probes(bright):
+        before = db_state()
+        response = caller.call(
+            method,
+            "/schemes/wiltshire" + path,
+            query_string=query,
+            json=body,
+            headers=caller._headers(None),
+        )
+        got = (response.status_code, (response.get_json(silent=True) or {}).get("code"))
+        if got != (status, code) or response.mimetype != "application/problem+json":
+            wrong.append((method, route, path, query, body, got))
+        elif db_state() != before:
+            wrong.append((method, route, path, "wrote something"))
+    assert wrong == []
+
+
+def test_the_sweep_exercises_every_probe_of_every_route(bright):
+    assert {(m, r) for m, r, _ in _probes(bright)} == set(SWEEP)
+
+
+def test_another_schemes_transfer_id_is_answered_without_a_trace_of_it(caller, bright):
+    body = _pay("alice", "bob", id=bright.transfer)
+    response = caller.post("/schemes/wiltshire/transfers", body)
+    problem = assert_problem(response, 409, "exists_with_different_fields")
+    assert "fields" not in problem
+    assert "gita" not in response.get_data(as_text=True)
+
+
+def test_another_schemes_names_are_free_for_new_rows(caller, bright):
+    member = {"email": "gita2@example.org", "display_name": "Gita", "handle": "gita"}
+    fund = {"name": "bright-fund", "title": "Our own fund"}
+    assert caller.post("/schemes/wiltshire/members", member).status_code == 201
+    assert caller.post("/schemes/wiltshire/accounts", fund).status_code == 201
+
+
+def test_lists_show_only_the_schemes_own_rows(caller, bright):
+    transfers = caller.get("/schemes/wiltshire/transfers").json["items"]
+    invoices = caller.get("/schemes/wiltshire/invoices").json
+    accounts = caller.get("/schemes/wiltshire/accounts").json
+    members = caller.get("/schemes/wiltshire/members").json
+    assert {(t["payer"], t["payee"]) for t in transfers} == {("alice", "bob")}
+    assert {(i["payer"], i["payee"]) for i in invoices} == {("alice", "bob")}
+    assert {a["name"] for a in accounts} == {"alice", "bob", "olive", "fund", "federation"}
+    assert {m["handle"] for m in members} == {"alice", "bob", "olive"}
