@@ -129,7 +129,7 @@ def _legs(schemes: list[Scheme], slug: str | None) -> list[Finding]:
     if slug:
         ids = [s.id for s in schemes]
         query = query.where(Trade.payer_scheme_id.in_(ids) | Trade.payee_scheme_id.in_(ids))
-    wrong = []
+    wrong: list[Finding] = []
     for row in db.session.execute(query.where(_suspect(hold, leg))):
         problem = _leg_problem(*row)
         if problem and len(wrong) < MAX_LISTED:

@@ -105,6 +105,10 @@ ACTION_SCOPES: dict[str, str] = {
     "invoices.act_on_behalf": "ledger:write",
     "audit.read": "scheme:admin",
     "hub.audit.read": "scheme:admin",
+    "federation.trade_own": "ledger:write",
+    "federation.trade_on_behalf": "ledger:write",
+    "federation.read_all": "ledger:read",
+    "federation.manage": "scheme:admin",
     "oauth.clients.manage": "scheme:admin",
 }
 

@@ -35,6 +35,31 @@ def _new_invoice(world: dict[str, Any]) -> str:
     return str(invoice.id)
 
 
+def _exeter() -> str:
+    """A second scheme (Exeter, with bob) to trade with across the federation."""
+    from lets_platform.tenancy.operations import SchemeNotFound, get_scheme
+
+    try:
+        get_scheme("exeter")
+    except SchemeNotFound:
+        exeter = provision_scheme(
+            slug="exeter", name="Exeter", currency_code="EXE", currency_name="Exes"
+        )
+        add_member(exeter, email="bob@exeter.test", display_name="Bob", handle="bob", actor=None)
+        db.session.commit()
+    return "exeter"
+
+
+def _new_trade() -> str:
+    from lets_federation.trades.operations import create_trade
+
+    trade = create_trade(
+        None, payer="wiltshire/alice", payee=f"{_exeter()}/bob", amount="1.00", currency="payer"
+    )
+    db.session.commit()
+    return str(trade.id)
+
+
 #: action -> how to exercise it: (method, path, body), built from the world
 OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
     "scheme.provision": lambda w: (
@@ -101,6 +126,18 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
         None,
     ),
     "federation.clearing.run": lambda w: ("POST", "/federation/clearing-runs", {}),
+    "federation.trade_own": lambda w: (
+        "POST",
+        "/federation/trades",
+        {"payer": "wiltshire/actor", "payee": f"{_exeter()}/bob", "amount": "1.00"},
+    ),
+    "federation.trade_on_behalf": lambda w: (
+        "POST",
+        "/federation/trades",
+        {"payer": "wiltshire/alice", "payee": f"{_exeter()}/bob", "amount": "1.00"},
+    ),
+    "federation.read_all": lambda w: ("GET", f"/federation/trades/{_new_trade()}", None),
+    "federation.manage": lambda w: ("PUT", "/federation/rates/wiltshire", {"rate": "10"}),
     "oauth.clients.manage": lambda w: (
         "POST",
         "/oauth/clients",
@@ -162,6 +199,7 @@ def _world(actor: str) -> dict[str, Any]:
 HIDDEN = {
     "transfers.read_all": "transfer_not_found",
     "invoices.act_on_behalf": "invoice_not_found",
+    "federation.read_all": "trade_not_found",
 }
 
 

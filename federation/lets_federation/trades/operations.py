@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+import lets_tenants.ledger.operations as ledger
 from lets_federation.positions.operations import SameScheme
 from lets_federation.trades.models import CURRENCIES, Trade
 from lets_federation.trades.settlement import (  # noqa: F401  (settle, sweep re-exported)
@@ -39,7 +40,6 @@ from lets_platform.tenancy.models import Scheme
 from lets_platform.tenancy.operations import SchemeNotFound, get_scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import FEDERATION_ACCOUNT, is_owner
-from lets_tenants.ledger import operations as ledger
 from lets_tenants.membership.models import Membership
 
 TradeNotFound = _error("trade_not_found", 404, "No such federation trade that you may see.")

@@ -18,6 +18,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+import lets_tenants.ledger.operations as ledger
 from lets_federation.positions.operations import add_residue, move_positions
 from lets_federation.trades.models import Trade
 from lets_federation.units import Side, quote
@@ -27,7 +28,6 @@ from lets_platform.errors import AccountClosed, AccountSuspended, LetsError, Sch
 from lets_platform.money import Money
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.operations import FEDERATION_ACCOUNT
-from lets_tenants.ledger import operations as ledger
 
 #: The reason an expired trade carries.
 TRADE_EXPIRED = "trade_expired"
