@@ -4,13 +4,16 @@ the hub, by API or CLI; the secret is shown once and kept only as a digest."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
+from lets_platform import testing
 from lets_platform.audit.models import AuditEntry
 from lets_platform.cli import main
 from lets_platform.db import db
 from lets_platform.oauth.models import OAuthClient
 from lets_platform.oauth.secrets import digest
+from lets_platform.oauth.testing import register_client
 
 SITE = {"name": "Wiltshire LETS site", "redirect_uris": ["https://wiltshirelets.example/cb"]}
 
@@ -157,3 +160,42 @@ def test_the_cli_refuses_a_bad_redirect_uri_with_its_code(ctx, wiltshire):
     assert result.exit_code == 1
     assert "redirect_uri_invalid" in result.output
     assert clients() == 0
+
+
+needs_postgresql = pytest.mark.skipif(
+    testing.postgres_server_url() is None, reason="needs PostgreSQL (LETS_TEST_DATABASE_URL)"
+)
+
+
+@needs_postgresql
+def test_on_postgresql_any_unit_of_work_finds_a_client_by_its_id(ctx, wiltshire):
+    """The provider looks a client up before it knows the scheme (token endpoint, bearer)."""
+    register_client(scheme=wiltshire)
+
+    with db.engine.connect() as connection:
+        seen = connection.execute(text("SELECT count(*) FROM oauth_clients")).scalar_one()
+
+    assert seen == 1
+
+
+@needs_postgresql
+def test_on_postgresql_a_client_is_written_only_in_a_scheme_entered(ctx, wiltshire, create_scheme):
+    bright = create_scheme("bright")
+    register_client(scheme=bright)
+
+    with db.engine.connect() as connection:
+        connection.execute(
+            text("SELECT set_config('lets.schemes', :s, true)"), {"s": str(wiltshire.id)}
+        )
+        renamed = connection.execute(text("UPDATE oauth_clients SET name = 'Mole'")).rowcount
+        with pytest.raises(DBAPIError, match="row-level"):
+            connection.execute(
+                text(
+                    "INSERT INTO oauth_clients (client_id, secret_hash, name, redirect_uris, "
+                    "scopes, scheme_id, created_at) VALUES ('mole', 'x', 'Mole', '[]', "
+                    "'openid', :b, now())"
+                ),
+                {"b": bright.id},
+            )
+
+    assert renamed == 0

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,10 +17,13 @@ import requests
 from flask import Flask
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+from sqlalchemy import func, select
 
 from lets_platform import clock
+from lets_platform.db import db
 from lets_platform.identity.operations import hash_password
 from lets_platform.oauth import keys
+from lets_platform.oauth.models import OAuthToken
 from lets_platform.oauth.testing import Authorization, RelyingParty, register_client
 from lets_platform.web.testing import live_server
 
@@ -208,3 +213,43 @@ def test_a_scope_the_client_may_not_ask_for_is_left_out(site):
     token = site.exchange(authorize(site, scope="openid ledger:read ledger:write"))
 
     assert token["scope"] == "openid ledger:read"
+
+
+def test_a_rotated_refresh_token_presented_again_ends_what_replaced_it(site):
+    first = site.exchange(authorize(site))
+    second = site.oauth.refresh_token(site.config["token_endpoint"], first["refresh_token"])
+
+    reuse = site.token_request(
+        {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    )
+
+    assert reuse.json()["error"] == "invalid_grant"
+    assert site.call("GET", ACCOUNT, second["access_token"]).status_code == 401
+    again = site.token_request(
+        {"grant_type": "refresh_token", "refresh_token": second["refresh_token"]}
+    )
+    assert again.json()["error"] == "invalid_grant"
+
+
+def test_two_simultaneous_exchanges_of_one_code_get_tokens_once(site):
+    done = authorize(site)
+    data = {
+        "grant_type": "authorization_code",
+        "code": code_of(done),
+        "code_verifier": done.verifier,
+        "redirect_uri": "https://rp.example/callback",
+    }
+    auth = (site.oauth.client_id, site.oauth.client_secret)
+    start = threading.Barrier(2)
+
+    def exchange_once() -> int:
+        start.wait()
+        answer = requests.post(site.config["token_endpoint"], data=data, auth=auth, timeout=60)
+        return answer.status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        statuses = sorted(pool.map(lambda _: exchange_once(), range(2)))
+
+    assert statuses == [200, 400]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(OAuthToken)) == 1

@@ -210,13 +210,19 @@ def find_access_token(token: str) -> OAuthToken | None:
 
 
 def find_refresh_token(token: str) -> OAuthToken | None:
-    """A live refresh token; a revoked one presented again is reuse, and refused."""
+    """The token row of an unexpired refresh token (perhaps revoked: see ``revoked_at``)."""
     item = db.session.scalar(
         select(OAuthToken).where(OAuthToken.refresh_token_hash == secrets.digest(token))
     )
-    if item is None or item.is_revoked() or item.is_refresh_expired():
+    if item is None or item.is_refresh_expired():
         return None
     return item
+
+
+def revoke_tokens_of(client_id: int, person_id: int) -> int:
+    """A refresh token came back after it was rotated or revoked: someone holds a copy, so
+    everything the client holds for this person ends (they sign in again)."""
+    return _revoke_where((OAuthToken.client_id == client_id) & (OAuthToken.person_id == person_id))
 
 
 def find_any_token(token: str) -> OAuthToken | None:

@@ -94,7 +94,12 @@ class RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True  # rotation: each refresh token works once
 
     def authenticate_refresh_token(self, refresh_token: str) -> OAuthToken | None:
-        return ops.find_refresh_token(refresh_token)
+        item = ops.find_refresh_token(refresh_token)
+        if item is not None and item.is_revoked():
+            ops.revoke_tokens_of(item.client_id, item.person_id)
+            g.setdefault(COMMIT_ON_ERROR, True)
+            return None
+        return item
 
     def authenticate_user(self, refresh_token: OAuthToken) -> Person:
         return refresh_token.person
