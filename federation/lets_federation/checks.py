@@ -149,7 +149,7 @@ def _suspect(hold: Any, leg: Any) -> Any:
         & Trade.payee_leg_id.is_(None)
         & (hold.amount == Trade.payer_amount)
     )
-    return ~ok | hold.id.is_(None)
+    return ~func.coalesce(ok, False) | hold.id.is_(None)
 
 
 def _hold_state_for_trade() -> Any:

@@ -90,3 +90,16 @@ def test_a_pending_trade_without_its_hold_is_caught(world):
     findings = [f for f in invariants.run_all() if f.check == "trade_legs"]
 
     assert [str(trade.id) in f.detail for f in findings] == [True]
+
+
+def test_a_cleared_trade_without_its_payee_leg_is_caught(world):
+    db.session.execute(
+        update(Trade).where(Trade.id == world.trades["also_cleared"]).values(payee_leg_id=None)
+    )
+    db.session.commit()
+
+    findings = [f for f in invariants.run_all() if f.check == "trade_legs"]
+
+    assert [f.detail for f in findings] == [
+        f"trade {world.trades['also_cleared']}: cleared but its payee leg is missing"
+    ]

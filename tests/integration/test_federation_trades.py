@@ -234,6 +234,14 @@ def test_bad_requests_get_their_own_error_and_write_nothing(world, fields, code)
     assert db.session.scalar(select(func.count()).select_from(Trade)) == 0
 
 
+def test_a_memo_of_the_longest_length_clears_with_legs_that_quote_it(world):
+    trade = _settle(_trade(world.alice, memo="x" * 500).id)
+
+    assert trade.state == "cleared"
+    assert trade.memo == "x" * 500
+    assert all(len(t.memo) == 500 for t in db.session.scalars(select(Transfer)))
+
+
 def test_an_unknown_currency_side_is_validation_failed(world):
     with pytest.raises(LetsError) as refused:
         create_trade(

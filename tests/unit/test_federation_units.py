@@ -85,8 +85,7 @@ def test_no_unit_is_lost_over_many_trades_at_many_rates(seed):
     every scheme, account balance + position changes at each trade's rate == residue."""
     rng = random.Random(seed)
     sides = [
-        Side(rng.randint(0, 4), Fraction(rng.randint(1, 400), rng.randint(1, 30)))
-        for _ in range(6)
+        Side(rng.randint(0, 4), Fraction(rng.randint(1, 400), rng.randint(1, 30))) for _ in range(6)
     ]
     balance = [0] * len(sides)
     position = [0] * len(sides)
@@ -145,7 +144,12 @@ def test_a_rate_of_sevenths_leaves_a_residue_of_sevenths():
 
 @pytest.mark.parametrize(
     ("text", "rate"),
-    [("10", Fraction(10)), ("12.5", Fraction(25, 2)), ("25/2", Fraction(25, 2)), ("1/3", Fraction(1, 3))],
+    [
+        ("10", Fraction(10)),
+        ("12.5", Fraction(25, 2)),
+        ("25/2", Fraction(25, 2)),
+        ("1/3", Fraction(1, 3)),
+    ],
 )
 def test_rates_are_exact_fractions(text, rate):
     assert parse_rate(text) == rate

@@ -42,6 +42,8 @@ from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import FEDERATION_ACCOUNT, is_owner
 from lets_tenants.membership.models import Membership
 
+#: Memos of trades and of their legs, at most (as the ledger's).
+MAX_MEMO = ledger.MAX_MEMO
 TradeNotFound = _error("trade_not_found", 404, "No such federation trade that you may see.")
 
 #: Who, besides the owner, may trade from an account of each kind.
@@ -116,7 +118,7 @@ def start_trade(
     target = _address(payee_slug, payee_handle, PayeeNotFound)
     named = source.scheme if currency == "payer" else target.scheme
     minor = named.currency.parse(amount).minor
-    memo = ledger._memo(memo)
+    memo = _memo(memo)
     tid = uuid.uuid4() if trade_id is None else ledger.parse_id(trade_id)
     wanted = {"payer": payer, "payee": payee, "currency": currency, "amount": minor, "memo": memo}
     if trade_id is not None and (existing := db.session.get(Trade, tid)) is not None:
@@ -155,7 +157,7 @@ def _hold_and_record(
         amount=Money(q.payer_amount, source.scheme.currency),
         entered_by=person,
         id=hold_id(tid),
-        memo=_leg_memo(tid, f"to {target.scheme.slug}/{payee_account.name}", memo),
+        memo=leg_memo(tid, f"to {target.scheme.slug}/{payee_account.name}", memo),
         kind="federation",
         pending=True,
     )
@@ -196,8 +198,19 @@ def trade_ttl() -> int:
     return int(current_app.config.get("LETS_FEDERATION_TRADE_TTL", 3600))
 
 
-def _leg_memo(tid: uuid.UUID, direction: str, memo: str) -> str:
-    return f"Federation trade {tid} {direction}" + (f": {memo}" if memo else "")[:400]
+def leg_memo(tid: uuid.UUID, direction: str, memo: str) -> str:
+    """What a leg's transfer says: the trade, the other side, and the trade's memo."""
+    return (f"Federation trade {tid} {direction}" + (f": {memo}" if memo else ""))[:MAX_MEMO]
+
+
+def _memo(memo: Any) -> str:
+    memo = "" if memo is None else memo
+    if not isinstance(memo, str) or len(memo) > MAX_MEMO:
+        raise ValidationFailed(
+            f"The memo must be text of at most {MAX_MEMO} characters.",
+            errors={"memo": ["too long"]},
+        )
+    return memo.strip()
 
 
 def _split(address: Any, field: str) -> tuple[str, str]:

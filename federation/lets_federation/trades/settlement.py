@@ -96,8 +96,10 @@ def _clear(trade: Trade) -> None:
         amount=Money(trade.payee_amount, payee_scheme.currency),
         entered_by=None,
         id=payee_leg_id(trade.id),
-        memo=f"Federation trade {trade.id} from {trade.payer}"
-        + (f": {trade.memo}" if trade.memo else "")[:400],
+        memo=(
+            f"Federation trade {trade.id} from {trade.payer}"
+            + (f": {trade.memo}" if trade.memo else "")
+        )[: ledger.MAX_MEMO],
         kind="federation",
     )
     residues = quote(
