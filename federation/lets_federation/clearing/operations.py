@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import selectinload
 
 from lets_federation.clearing import netting
 from lets_federation.clearing.models import ClearingRun, ClearingRunPair, ClearingRunScheme
@@ -75,53 +76,77 @@ def run_clearing(
         since: count only trades cleared at or after this moment; None: every cleared trade.
         near_limit_percent: flag a scheme whose position has used this share of a limit.
     Returns:
-        the flushed run with its scheme and pair rows; gross >= bilateral >= multilateral.
+        the flushed run; its scheme and pair rows are written with two multi-row INSERTs
+        (up to n + n²/2 rows) and load on first access. gross >= bilateral >= multilateral.
     """
+    started = utcnow()
+    result = netting.net(flows(since))
     run = ClearingRun(
         id=uuid.uuid4(),
-        started_at=utcnow(),
+        started_at=started,
         since=since,
+        trade_count=result.trades,
+        gross=result.gross,
+        bilateral_net=result.bilateral_net,
+        multilateral_net=result.multilateral_net,
         near_limit_percent=near_limit_percent,
         started_by_id=actor.id if actor else None,
     )
-    result = netting.net(flows(since))
-    run.trade_count = result.trades
-    run.gross, run.bilateral_net = result.gross, result.bilateral_net
-    run.multilateral_net = result.multilateral_net
-    run.schemes = _scheme_rows(result, standings(), near_limit_percent)
-    run.pairs = [
-        ClearingRunPair(
-            scheme_a_id=p.a, scheme_b_id=p.b, a_to_b=p.a_to_b, b_to_a=p.b_to_a, trades=p.trades
-        )
+    db.session.add(run)
+    db.session.flush()
+    _insert_rows(ClearingRunScheme, _scheme_rows(run.id, result, standings(), near_limit_percent))
+    pairs = [
+        {"run_id": run.id, "scheme_a_id": p.a, "scheme_b_id": p.b, "a_to_b": p.a_to_b}
+        | {"b_to_a": p.b_to_a, "trades": p.trades}
         for p in result.pairs.values()
     ]
+    _insert_rows(ClearingRunPair, pairs)
     run.finished_at = utcnow()
-    db.session.add(run)
     db.session.flush()
     return run
 
 
+def _insert_rows(model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` in one statement. On PostgreSQL each column travels as one array
+    and ``unnest`` makes the rows on the server (an executemany of the up to n²/2 pair
+    rows would cost more than the GROUP BY itself); elsewhere, an executemany."""
+    if not rows:
+        return
+    table = model.__table__
+    dialect = db.session.get_bind().dialect
+    if dialect.name != "postgresql":
+        db.session.execute(table.insert(), rows)
+        return
+    names = list(rows[0])
+    arrays = ", ".join(f"CAST(:{n} AS {table.c[n].type.compile(dialect=dialect)}[])" for n in names)
+    db.session.execute(
+        text(f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({arrays})"),
+        {n: [row[n] for row in rows] for n in names},
+    )
+
+
 def _scheme_rows(
-    result: netting.Netting, current: dict[int, Standing], percent: int
-) -> list[ClearingRunScheme]:
+    run_id: uuid.UUID, result: netting.Netting, current: dict[int, Standing], percent: int
+) -> list[dict[str, Any]]:
     rows = []
     nobody = Standing(0, None, None)
     for scheme_id in sorted(result.schemes.keys() | current.keys()):
         totals = result.schemes.get(scheme_id, netting.SchemeNet(scheme_id, 0, 0))
         standing = current.get(scheme_id, nobody)
         rows.append(
-            ClearingRunScheme(
-                scheme_id=scheme_id,
-                paid=totals.paid,
-                received=totals.received,
-                net=totals.net,
-                position=standing.position,
-                max_deficit=standing.max_deficit,
-                max_surplus=standing.max_surplus,
-                near_limit=netting.near_limit(
+            {
+                "run_id": run_id,
+                "scheme_id": scheme_id,
+                "paid": totals.paid,
+                "received": totals.received,
+                "net": totals.net,
+                "position": standing.position,
+                "max_deficit": standing.max_deficit,
+                "max_surplus": standing.max_surplus,
+                "near_limit": netting.near_limit(
                     standing.position, standing.max_deficit, standing.max_surplus, percent
                 ),
-            )
+            }
         )
     return rows
 
@@ -139,7 +164,11 @@ def get_run(run_id: Any) -> ClearingRun:
 
 def list_runs(limit: int = 50, before: datetime | None = None) -> list[ClearingRun]:
     """Newest first; page with ``before`` (the ``started_at`` of the last run seen)."""
-    query = select(ClearingRun).order_by(ClearingRun.started_at.desc(), ClearingRun.id)
+    query = (
+        select(ClearingRun)
+        .options(selectinload(ClearingRun.schemes))  # the summaries name the flagged schemes
+        .order_by(ClearingRun.started_at.desc(), ClearingRun.id)
+    )
     if before is not None:
         query = query.where(ClearingRun.started_at < before)
     return list(db.session.scalars(query.limit(limit)))
