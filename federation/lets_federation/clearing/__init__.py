@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 from flask.cli import AppGroup
 
@@ -12,10 +14,15 @@ def init_app(app: Flask) -> None:
     from lets_federation.clearing.api import blp
     from lets_federation.clearing.cli import clear
     from lets_federation.clearing.demo import seed
+    from lets_federation.clearing.operations import DEFAULT_NEAR_LIMIT_PERCENT
     from lets_federation.clearing.tasks import EVERY_SECONDS, clearing_run
     from lets_platform import demo, jobs
     from lets_platform.api import register
 
+    app.config.setdefault(
+        "LETS_CLEARING_NEAR_LIMIT_PERCENT",
+        int(os.environ.get("LETS_CLEARING_NEAR_LIMIT_PERCENT", DEFAULT_NEAR_LIMIT_PERCENT)),
+    )
     register(app, blp)
     jobs.every(EVERY_SECONDS, clearing_run)
     demo.register(40, "federation-clearing", seed)  # after the federation's trades (20)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -25,6 +24,7 @@ from lets_federation.clearing.schemas import (
     run_out,
     summary_out,
 )
+from lets_federation.clearing.tasks import near_limit_percent
 from lets_federation.context import federation_caller
 from lets_platform import permissions
 from lets_platform.api import API_PREFIX
@@ -68,8 +68,7 @@ def start_run(body: dict[str, Any]) -> dict[str, Any]:
     """Make a clearing run now (the national body); it also runs every hour as a job."""
     person = federation_caller()
     permissions.require(person, "federation.clearing.run")
-    percent = current_app.config.get("LETS_CLEARING_NEAR_LIMIT_PERCENT", 80)
-    run = ops.run_clearing(body["since"], actor=person, near_limit_percent=int(percent))
+    run = ops.run_clearing(body["since"], actor=person, near_limit_percent=near_limit_percent())
     return run_out(run, _slugs(), lambda _sid: True)
 
 
