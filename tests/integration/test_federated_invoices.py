@@ -6,6 +6,7 @@ Alice 10.00 WES units.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from types import SimpleNamespace
 
@@ -13,10 +14,13 @@ import pytest
 from sqlalchemy import func, select
 
 from lets_federation.invoices.models import FederatedInvoice
+from lets_federation.invoices.operations import accept_invoice
 from lets_federation.rates.operations import set_rate
 from lets_federation.trades.models import Trade
 from lets_federation.trades.operations import settle
 from lets_platform.db import db
+from lets_platform.identity.models import Person
+from lets_platform.tenancy import scope
 from lets_platform.testing import assert_problem, db_state
 from lets_tenants.accounts.models import Account
 
@@ -118,6 +122,36 @@ def test_accepting_twice_returns_the_same_trade(world):
 
     assert again.status_code == 200
     assert again.json["trade"] == first["trade"]
+    assert _trades() == 1
+    assert _account(world.wiltshire.scheme, "alice").held == 1000
+
+
+def test_accepts_at_the_same_moment_make_one_trade(ctx, world):
+    invoice_id = _send(world)["id"]
+    alice_id = world.wiltshire.people["alice"].id
+    trades: list[str] = []
+    errors: list[BaseException] = []
+    db.session.commit()  # the test's session holds no transaction (no SQLite lock)
+
+    def accept() -> None:
+        try:
+            with ctx.app_context():
+                scope.allow_all()
+                invoice = accept_invoice(invoice_id, actor=db.session.get(Person, alice_id))
+                db.session.commit()
+                trades.append(str(invoice.trade_id))
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=accept) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(trades) == 6 and len(set(trades)) == 1
     assert _trades() == 1
     assert _account(world.wiltshire.scheme, "alice").held == 1000
 
