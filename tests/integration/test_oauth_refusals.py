@@ -67,7 +67,7 @@ def exchange(site: RelyingParty, done: Authorization, **fields: str) -> requests
 def redirected_error(site: RelyingParty, url: str) -> str:
     """Sign in, then follow ``url``: the error the provider sends back to the client."""
     site.sign_in("alice@wiltshire.test", PASSWORD, site.authorization_url()[0])
-    answer = site.browser.get(url, allow_redirects=False)
+    answer = site.visit(url)
     assert answer.headers["Location"].startswith("https://rp.example/callback?")
     return parse_qs(urlsplit(answer.headers["Location"]).query)["error"][0]
 
@@ -202,11 +202,33 @@ def test_a_wrong_client_secret_cannot_exchange_a_code(site):
 def test_an_unregistered_redirect_uri_is_refused_without_redirecting(site):
     url, *_ = site.authorization_url(redirect_uri="https://evil.example/callback")
 
-    page = site.sign_in("alice@wiltshire.test", PASSWORD, url)
+    page = site.visit(url)
 
     assert page.status_code == 400
-    assert "evil.example" not in (page.headers.get("Location") or "")
+    assert "Location" not in page.headers
     assert "invalid_request" in page.text
+
+
+def test_an_unknown_client_is_refused_without_redirecting(site):
+    url, *_ = site.authorization_url()
+
+    page = site.visit(url.replace(site.oauth.client_id, "letsc_nobody"))
+
+    assert (page.status_code, "invalid_client" in page.text) == (400, True)
+
+
+def test_prompt_none_without_a_session_answers_login_required(site):
+    url, *_ = site.authorization_url(prompt="none")
+
+    answer = site.visit(url)
+
+    assert "error=login_required" in answer.headers["Location"]
+
+
+def test_prompt_none_with_a_session_answers_consent_required(site):
+    url, *_ = site.authorization_url(prompt="none")
+
+    assert redirected_error(site, url) == "consent_required"
 
 
 def test_a_scope_the_client_may_not_ask_for_is_left_out(site):

@@ -96,8 +96,14 @@ class RelyingParty:
         }
         return self.browser.post(self.base_url + "/login", data=form, timeout=30)
 
+    def visit(self, url: str) -> requests.Response:
+        """The browser asks for ``url`` and stops at the first answer (no redirects)."""
+        db.session.commit()
+        return self.browser.get(url, allow_redirects=False, timeout=30)
+
     def consent(self, page: requests.Response, decision: str = "allow") -> requests.Response:
         form = {"decision": decision, "csrf_token": csrf_token(page.text)}
+        db.session.commit()
         return self.browser.post(page.url, data=form, allow_redirects=False, timeout=30)
 
     def authorize(self, email: str, password: str, **params: Any) -> Authorization:

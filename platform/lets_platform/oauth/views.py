@@ -12,6 +12,7 @@ from typing import Any
 from authlib.integrations.flask_oauth2 import current_token
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6750 import InsufficientScopeError
+from authlib.oidc.core.errors import ConsentRequiredError
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, url_for
 
 from lets_platform import permissions
@@ -67,12 +68,14 @@ def jwks() -> Response:
 def authorize() -> Any:
     """Ask the signed-in person to allow the client (GET), then answer it (POST)."""
     person = sessions.signed_in_person()
-    if person is None:
-        return redirect(url_for("web.login", next=request.full_path))
     try:
-        grant = server.get_consent_grant(end_user=person)
+        grant = server.get_consent_grant(end_user=person)  # a bad request fails before login
+        if person is not None and "none" in (request.values.get("prompt") or "").split():
+            raise ConsentRequiredError(redirect_uri=grant.redirect_uri)  # consent is not kept
     except OAuth2Error as error:
         return _authorization_error(error)
+    if person is None:
+        return redirect(url_for("web.login", next=request.full_path))
     if request.method == "GET":
         client = grant.client
         owner = db.session.get(Scheme, client.scheme_id) if client.scheme_id else None
