@@ -1,0 +1,173 @@
+"""Payments per second on PostgreSQL, next to pgbench's TPC-B on the same server.
+
+Run on demand (pytest does not collect it), results go in BENCHMARKS.md::
+
+    .venv/bin/python tests/benchmarks/bench_payments.py [--accounts 10000] [--seconds 20]
+        [--clients 1,4,16] [--http-clients 16] [--schemes 1] [--scale 16] [--trace]
+
+It creates its own databases on ``LETS_BENCH_DATABASE_URL`` (default: the local server) and
+drops them after: one migrated to head and provisioned with ``--accounts`` members per
+scheme, one for ``pgbench -i``. The operations layer is driven by separate processes,
+each with its own app connected as an ordinary role under row-level security, as in
+production; HTTP by client processes posting to gunicorn with bearer tokens. After every
+run the registered invariant checks (``lets audit``) must pass, or the benchmark fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import payments_clients  # noqa: E402 - sibling modules, found beside this file
+import payments_db  # noqa: E402
+import payments_programs  # noqa: E402
+
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+#: Targets from issue 2: share of pgbench's tps at the same client count.
+OPS_TARGET, HTTP_TARGET = 0.35, 0.15
+
+
+@dataclass
+class Run:
+    path: str
+    clients: int
+    committed: float
+    refused: float
+    pgbench: float
+    load: str
+
+    @property
+    def ratio(self) -> float:
+        return self.committed / self.pgbench if self.pgbench else 0.0
+
+    @property
+    def target(self) -> float | None:
+        if self.path == "HTTP":
+            return HTTP_TARGET
+        return OPS_TARGET if self.clients >= 4 else None
+
+
+def options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--accounts", type=int, default=10_000, help="member accounts per scheme")
+    parser.add_argument("--schemes", type=int, default=1)
+    parser.add_argument("--seconds", type=int, default=20, help="length of each run")
+    parser.add_argument("--clients", default="1,4,16", help="concurrent payers per run")
+    parser.add_argument("--http-clients", type=int, default=16, help="0 skips the HTTP run")
+    parser.add_argument("--http-workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--scale", type=int, default=16, help="pgbench -i scale factor")
+    parser.add_argument("--trace", action="store_true", help="print one payment's round trips")
+    return parser.parse_args()
+
+
+def measure(
+    outcomes: list[payments_clients.Outcome], path: str, count: int
+) -> tuple[float, float, int]:
+    """Committed and refused payments per second over all clients, and all committed."""
+    errors = [e for o in outcomes for e in o.errors]
+    if errors:
+        raise SystemExit(f"{path} with {count} clients failed:\n" + "\n".join(errors[:5]))
+    committed = sum(o.committed / o.elapsed for o in outcomes)
+    refused = sum(sum(o.refused.values()) / o.elapsed for o in outcomes)
+    return committed, refused, sum(o.committed + o.warm_up for o in outcomes)
+
+
+def main() -> None:
+    args = options()
+    counts = [int(c) for c in args.clients.split(",") if c.strip()]
+    server = os.environ.get("LETS_BENCH_DATABASE_URL", DEFAULT_SERVER)
+    console = Console(width=120)
+    with (
+        payments_db.scratch_database(server, "lets_bench") as database,
+        payments_db.scratch_database(server, "lets_bench_pgbench") as pgbench_db,
+    ):
+        owner = payments_db.bench_app(payments_db.owner_url(server, database))
+        payments_db.migrate_and_grant(owner)
+        console.print(
+            f"provisioning {args.schemes} x {args.accounts} accounts, pgbench -s {args.scale}"
+        )
+        schemes = payments_db.provision(owner, args.schemes, args.accounts)
+        payments_programs.pgbench_init(server, pgbench_db, args.scale)
+        app_url = payments_db.app_role_url(server, database)
+        runs, committed_so_far = [], 0
+        if args.trace:
+            committed_so_far += payments_clients.trace_payment(app_url, schemes[0])
+        pgbench_at: dict[int, float] = {}
+        timeout = args.seconds + 300
+        for count in counts:
+            load = payments_programs.load_average()
+            outcomes = payments_clients.run_clients(
+                payments_clients.ops_client, count, timeout, app_url, schemes, args.seconds
+            )
+            committed, refused, total = measure(outcomes, "operations", count)
+            committed_so_far += total
+            payments_db.audit(owner, committed_so_far)
+            pgbench_at[count] = payments_programs.pgbench_tps(
+                server, pgbench_db, count, args.seconds
+            )
+            runs.append(Run("operations", count, committed, refused, pgbench_at[count], load))
+            console.print(
+                f"operations x{count}: {committed:.0f}/s, pgbench {pgbench_at[count]:.0f} tps"
+            )
+        if args.http_clients:
+            count = args.http_clients
+            load = payments_programs.load_average()
+            with payments_programs.gunicorn(app_url, args.http_workers) as base_url:
+                outcomes = payments_clients.run_clients(
+                    payments_clients.http_client, count, timeout, base_url, schemes, args.seconds
+                )
+            committed, refused, total = measure(outcomes, "HTTP", count)
+            committed_so_far += total
+            payments_db.audit(owner, committed_so_far)
+            if count not in pgbench_at:
+                pgbench_at[count] = payments_programs.pgbench_tps(
+                    server, pgbench_db, count, args.seconds
+                )
+            runs.append(Run("HTTP", count, committed, refused, pgbench_at[count], load))
+        payments_db.dispose(owner)
+    console.print(report(runs, args))
+
+
+def report(runs: list[Run], args: argparse.Namespace) -> Table:
+    table = Table(
+        title=f"payments/s over {args.schemes} x {args.accounts} accounts, {args.seconds} s runs",
+        caption="audit passed after every run; load average at the end "
+        + payments_programs.load_average(),
+    )
+    for column in (
+        "path",
+        "clients",
+        "payments/s",
+        "refused/s",
+        "pgbench tps",
+        "ratio",
+        "target",
+        "load (1 5 15)",
+    ):
+        table.add_column(column, justify="left" if column == "path" else "right")
+    for run in runs:
+        target = "" if run.target is None else f">= {run.target:.0%}"
+        met = "" if run.target is None else (" ok" if run.ratio >= run.target else " BELOW")
+        table.add_row(
+            run.path,
+            str(run.clients),
+            f"{run.committed:.0f}",
+            f"{run.refused:.0f}",
+            f"{run.pgbench:.0f}",
+            f"{run.ratio:.0%}{met}",
+            target,
+            run.load,
+        )
+    return table
+
+
+if __name__ == "__main__":
+    main()

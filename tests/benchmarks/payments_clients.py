@@ -1,0 +1,198 @@
+"""The benchmark's paying clients, each a separate process: through the operations layer
+(its own app, as the app role) or through HTTP (bearer tokens, keep-alive).
+
+Every client pays from a random member to another for a fixed time and reports how many
+payments it committed and how many the ledger refused, by error code.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import multiprocessing
+import random
+import tempfile
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from payments_db import bench_app
+
+from lets_platform.db import db
+from lets_platform.errors import LetsError
+from lets_platform.tenancy import scope
+from lets_platform.tenancy.models import Scheme
+from lets_tenants.ledger.operations import transfer
+
+#: Payments are 1.00 to 15.00 units (minor units of a two-decimal currency).
+AMOUNTS = (100, 1500)
+#: Payments each client makes before the clock starts (compiles statements, fills pools).
+WARM_UP = 20
+
+
+@dataclass
+class Outcome:
+    """What one client did: committed payments, refusals by code, unexpected errors."""
+
+    committed: int = 0
+    warm_up: int = 0
+    refused: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+
+def _amount(rng: random.Random) -> str:
+    minor = rng.randint(*AMOUNTS)
+    return f"{minor // 100}.{minor % 100:02d}"
+
+
+def run_clients(
+    target: Callable[..., None], count: int, timeout: float, *args: Any
+) -> list[Outcome]:
+    """Start ``count`` spawned processes running ``target(index, barrier, queue, *args)``;
+    they start paying together and return their outcomes (waiting at most ``timeout``)."""
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(count)
+    queue = context.Queue()
+    processes = [
+        context.Process(target=target, args=(i, barrier, queue, *args)) for i in range(count)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [queue.get(timeout=timeout) for _ in processes]
+    for process in processes:
+        process.join()
+    return outcomes
+
+
+def _timed(loop: Callable[[], bool], barrier: Any, seconds: float, outcome: Outcome) -> None:
+    """Warm up, wait for the other clients, then run ``loop`` (True: committed) for ``seconds``."""
+    for _ in range(WARM_UP):
+        outcome.warm_up += loop()
+    barrier.wait()
+    started = time.monotonic()
+    deadline = started + seconds
+    while time.monotonic() < deadline:
+        outcome.committed += loop()
+    outcome.elapsed = time.monotonic() - started
+
+
+def ops_client(
+    index: int, barrier: Any, queue: Any, database_url: str, schemes: list[Any], seconds: float
+) -> None:
+    """Pay through ``lets_tenants.ledger.operations.transfer`` and commit, as a worker would."""
+    outcome = Outcome()
+    try:
+        app = bench_app(database_url)
+        rng = random.Random(index)
+        with app.app_context():
+            loaded = {s.id: db.session.get_one(Scheme, s.id) for s in schemes}
+            db.session.expunge_all()  # the schemes are cached values from here on
+            db.session.rollback()
+
+            def pay() -> bool:
+                bench = rng.choice(schemes)
+                payer, payee = rng.sample(bench.handles, 2)
+                scope.reset(str(bench.id))  # applied once, as the transaction begins
+                try:
+                    transfer(
+                        loaded[bench.id],
+                        payer=payer,
+                        payee=payee,
+                        amount=_amount(rng),
+                        entered_by=None,
+                    )
+                    db.session.commit()
+                    return True
+                except LetsError as refusal:
+                    db.session.rollback()
+                    outcome.refused[refusal.code] += 1
+                    return False
+
+            _timed(pay, barrier, seconds, outcome)
+            db.session.remove()
+    except Exception:  # noqa: BLE001 - reported to the parent, which fails loudly
+        outcome.errors.append(traceback.format_exc())
+        barrier.abort()
+    queue.put(outcome)
+
+
+def http_client(
+    index: int, barrier: Any, queue: Any, base_url: str, schemes: list[Any], seconds: float
+) -> None:
+    """POST payments to the API as each payer (their own bearer token), with keep-alive."""
+    outcome = Outcome()
+    try:
+        parts = urlsplit(base_url)
+        connection = http.client.HTTPConnection(
+            parts.hostname or "127.0.0.1", parts.port, timeout=60
+        )
+        rng = random.Random(1000 + index)
+
+        def pay() -> bool:
+            bench = rng.choice(schemes)
+            payer, payee = rng.sample(bench.handles, 2)
+            body = json.dumps({"payer": payer, "payee": payee, "amount": _amount(rng)})
+            headers = {
+                "Authorization": f"Bearer {bench.tokens[payer]}",
+                "Content-Type": "application/json",
+            }
+            connection.request("POST", f"/api/v1/schemes/{bench.slug}/transfers", body, headers)
+            response = connection.getresponse()
+            answer = json.loads(response.read() or b"{}")
+            if response.status == 201:
+                return True
+            if response.status in (409, 422) and "code" in answer:
+                outcome.refused[answer["code"]] += 1
+            else:
+                outcome.errors.append(f"{response.status}: {answer}")
+            return False
+
+        _timed(pay, barrier, seconds, outcome)
+        connection.close()
+    except Exception:  # noqa: BLE001 - reported to the parent, which fails loudly
+        outcome.errors.append(traceback.format_exc())
+        barrier.abort()
+    queue.put(outcome)
+
+
+def trace_payment(database_url: str, bench: Any) -> int:
+    """Print what one payment through the operations layer sends to the server, from
+    libpq's own protocol trace: every simple Query or extended-protocol Sync is a round trip.
+    Returns the number of payments it committed (two)."""
+    app = bench_app(database_url)
+    with app.app_context(), tempfile.TemporaryFile("w+") as trace:
+        scheme = db.session.get_one(Scheme, bench.id)
+        db.session.expunge_all()
+        db.session.rollback()
+
+        def pay() -> None:
+            scope.reset(str(bench.id))
+            transfer(
+                scheme,
+                payer=bench.handles[1],
+                payee=bench.handles[2],
+                amount="1.00",
+                entered_by=None,
+            )
+            db.session.commit()
+
+        pay()  # warm: statements compiled, connection pooled
+        traced = db.engine.raw_connection()
+        traced.dbapi_connection.pgconn.trace(trace.fileno())
+        traced.close()
+        pay()
+        db.engine.dispose()
+        trace.seek(0)
+        lines = [line.split("\t") for line in trace if "\tF\t" in line]
+    sent = [(fields[3].strip(), fields[-1].strip()[:100]) for fields in lines if len(fields) > 3]
+    trips = sum(1 for kind, _ in sent if kind in ("Query", "Sync"))
+    for kind, what in sent:
+        if kind in ("Query", "Parse", "Sync"):
+            print(f"  {kind:6} {what}")
+    print(f"one payment: {trips} round trips")
+    return 2
