@@ -241,6 +241,17 @@ def test_bad_input_gets_a_named_error_and_writes_nothing(world, fields, status, 
     assert db_state() == before
 
 
+@pytest.mark.parametrize(
+    ("status", "code"), [("suspended", "account_suspended"), ("closed", "account_closed")]
+)
+def test_one_may_not_invoice_an_account_that_is_not_active(world, status, code):
+    _account(world.wiltshire.scheme, "alice").status = status
+    db.session.commit()
+    body = {"payer": "wiltshire/alice", "payee": "bright/bob", "amount": "1.00"}
+
+    assert_problem(world.bright.as_["bob"].post(INVOICES, body), 409, code)
+
+
 def test_an_unknown_payee_is_payee_not_found(world):
     body = {"payer": "wiltshire/alice", "payee": "bright/nobody", "amount": "1.00"}
 

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lets_federation import units
 from lets_federation.invoices.models import FederatedInvoice
@@ -23,6 +24,7 @@ from lets_platform.db import db, utcnow
 from lets_platform.errors import (
     AccountClosed,
     AccountsMustBeDifferent,
+    AccountSuspended,
     ExistsWithDifferentFields,
     LetsError,
     SchemeNotTrading,
@@ -78,8 +80,9 @@ def _memo(memo: Any) -> str:
 
 
 def _check_open(account: Account, scheme: Scheme) -> None:
-    if account.status != "active":
-        raise AccountClosed(f"The account {scheme.slug}/{account.name} is {account.status}.")
+    refusal = {"closed": AccountClosed, "suspended": AccountSuspended}.get(account.status)
+    if refusal is not None:
+        raise refusal(f"The account {scheme.slug}/{account.name} is {account.status}.")
     if not scheme.is_trading:
         raise SchemeNotTrading(f"{scheme.slug} is {scheme.status}.")
 
@@ -123,8 +126,14 @@ def send_invoice(
         created_by_id=actor.id if actor else None,
         **wanted,
     )
-    db.session.add(invoice)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent send of the same id may win
+            db.session.add(invoice)
+    except IntegrityError:
+        raced = db.session.get(FederatedInvoice, invoice.id, populate_existing=True)
+        if raced is None:
+            raise ExistsWithDifferentFields(f"An invoice {invoice.id} exists already.") from None
+        return _replay(raced, wanted), False
     return invoice, True
 
 
