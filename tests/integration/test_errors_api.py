@@ -23,7 +23,7 @@ from lets_platform.tenancy.models import Scheme
 from lets_platform.testing import Api, assert_problem, db_state, dispose
 from lets_tenants.accounts.operations import change_account
 from lets_tenants.invoices.operations import decline_invoice, send_invoice
-from lets_tenants.ledger.operations import transfer
+from lets_tenants.ledger.operations import correct, transfer
 
 KNOWN_ID = "7d5e0a3c-2f4b-4c1e-9a8d-1b2c3d4e5f60"
 
@@ -74,6 +74,16 @@ def _posted(w: SimpleNamespace) -> None:
     w.transfer = str(
         transfer(w.scheme, payer="alice", payee="bob", amount="5.00", entered_by=None).transfer.id
     )
+
+
+def _correction(w: SimpleNamespace) -> None:
+    _posted(w)
+    w.correction = str(correct(w.scheme, w.transfer, entered_by=w.people["olive"]).transfer.id)
+
+
+def _scheme(**fields: Any) -> dict[str, Any]:
+    currency = {"code": "NEW", "name": "New units"}
+    return {"slug": "new", "name": "New", "currency": currency, **fields}
 
 
 #: code -> (status, arrange(world) or None, acting handle or None, method, path(world), body)
@@ -140,12 +150,38 @@ CASES: dict[str, tuple[int, Any, str | None, str, Callable[[Any], str], Any]] = 
         422, _posted, "olive", "POST", lambda w: w.path + f"/transfers/{w.transfer}/correct",
         {"amount": "5.01"},
     ),
+    "transfer_not_posted": (
+        409, _correction, "olive", "POST",
+        lambda w: f"{w.path}/transfers/{w.correction}/correct", {},
+    ),
+    "account_name_taken": (
+        409, None, "olive", "POST", lambda w: w.path + "/accounts", {"name": "bob", "title": "B"},
+    ),
+    "account_not_manageable": (
+        409, None, "olive", "PATCH", lambda w: w.path + "/accounts/federation",
+        {"status": "suspended"},
+    ),
+    "already_member": (
+        409, None, "olive", "POST", lambda w: w.path + "/members",
+        {"email": "bob@wiltshire.test", "display_name": "Bob", "handle": "bob2"},
+    ),
+    "member_not_found": (
+        404, None, "olive", "POST", lambda w: w.path + "/members/nobody/roles",
+        {"role": "mediator"},
+    ),
+    "scheme_exists": (
+        409, None, "nadia", "POST", lambda w: "/schemes", _scheme(slug="wiltshire"),
+    ),
+    "rate_invalid": (422, None, "nadia", "POST", lambda w: "/schemes", _scheme(rate="1e3")),
 }  # fmt: skip
 
 
 @pytest.fixture
-def world(scheme_with_members) -> SimpleNamespace:
-    return scheme_with_members("wiltshire")
+def world(scheme_with_members, create_admin, token_for) -> SimpleNamespace:
+    """Wiltshire with alice, bob and olive (organiser); nadia is the national body."""
+    world = scheme_with_members("wiltshire")
+    world.as_["nadia"] = world.as_["alice"].as_(token_for(create_admin()))
+    return world
 
 
 def _readme_codes() -> set[str]:
@@ -156,6 +192,7 @@ def _readme_codes() -> set[str]:
 
 
 def test_every_error_the_readme_lists_is_triggered_here():
+    """and, the other way, every error triggered here is in the README's list."""
     assert _readme_codes() - {"temporarily_unavailable"} == set(CASES)
 
 
