@@ -2,6 +2,10 @@
 killed (SIGKILL) in the middle of a batch loses nothing and doubles nothing once a new
 worker and the sweep have run, and a message delivered twice changes nothing twice.
 
+dramatiq's Redis broker gives a dead worker's unacknowledged messages back only during
+its occasional queue maintenance, a minute after the worker's last heartbeat; the
+designed recovery is the sweep, which re-sends clearing for trades still pending.
+
 Runs only on PostgreSQL with Redis (CI sets both). Each test has its own Redis key
 namespace, so parallel runs sharing one Redis database do not meet; the namespace's keys
 are deleted after the test.
