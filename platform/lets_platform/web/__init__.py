@@ -7,9 +7,10 @@ The API authenticates by bearer token only, never by the session cookie, so it n
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from lets_platform.api import API_PREFIX
 from lets_platform.errors import problem, problem_response
 
 csrf = CSRFProtect()
@@ -37,10 +38,8 @@ def exempt_csrf(app: Flask, *endpoints: str) -> None:
 
 
 def _check_csrf() -> None:
-    if request.method not in UNSAFE or request.path.startswith("/api/"):
+    if request.method not in UNSAFE or request.path.startswith(API_PREFIX + "/"):
         return
-    from flask import current_app
-
     if request.endpoint in current_app.extensions.get(_EXEMPT, ()):
         return
     csrf.protect()
