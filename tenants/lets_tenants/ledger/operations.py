@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import BigInteger, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lets_platform.db import db, utcnow
@@ -202,13 +202,15 @@ def _replay(scheme: Scheme, existing: Transfer, wanted: dict[str, Any]) -> Resul
     return Result(existing, False)
 
 
+_PARTIES = select(Account).where(
+    Account.scheme_id == bindparam("scheme_id"),
+    Account.name.in_([bindparam("payer"), bindparam("payee")]),
+)
+
+
 def _accounts(scheme: Scheme, payer: str, payee: str) -> tuple[Account, Account]:
-    found = {
-        a.name: a
-        for a in db.session.scalars(
-            select(Account).where(Account.scheme_id == scheme.id, Account.name.in_([payer, payee]))
-        )
-    }
+    names = {"scheme_id": scheme.id, "payer": payer, "payee": payee}
+    found = {a.name: a for a in db.session.scalars(_PARTIES, names)}
     if payer not in found:
         raise PayerNotFound(f"There is no account {payer!r} in {scheme.slug}.")
     if payee not in found:
@@ -223,57 +225,73 @@ def _check_status(account: Account, allow_suspended: bool) -> None:
         raise AccountSuspended(f"The account {account.name!r} is suspended.")
 
 
+#: INSERT ... ON CONFLICT (id) DO NOTHING RETURNING the row, loaded as a Transfer; by dialect.
+_INSERTS = {
+    name: select(Transfer).from_statement(
+        insert(Transfer.__table__)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(*Transfer.__table__.c)
+    )
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
 def _insert(**values: Any) -> Transfer | None:
     """INSERT the transfer unless its id exists; returns the new row, or None."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Transfer).values(**values).on_conflict_do_nothing(index_elements=["id"])
-    return db.session.scalars(statement.returning(Transfer)).first()
+    statement = _INSERTS[db.session.get_bind().dialect.name]
+    return db.session.scalars(statement, values).first()
 
 
 def _statuses(allow_suspended: bool) -> tuple[str, ...]:
     return ("active", "suspended") if allow_suspended else ("active",)
 
 
+#: The accounts table's columns, for the prebuilt statements of the payment path below.
+_C = Account.__table__.c
+_AMOUNT = bindparam("amount", type_=BigInteger())
+
+
+def _conditional(values: dict[str, Any], limit: Any) -> dict[bool, Any]:
+    """One account's UPDATE whose WHERE carries the limit check, by ``allow_suspended``.
+
+    Built once (plain Core on the table, bound parameters), so that a payment spends
+    its time in the database rather than in building and compiling statements.
+    """
+    return {
+        allowed: update(Account.__table__)
+        .where(_C.id == bindparam("account_id"), _C.status.in_(_statuses(allowed)), limit)
+        .values(values)
+        .returning(_C.id)
+        for allowed in (False, True)
+    }
+
+
+_FLOOR_KEPT = _C.balance - _C.held - _AMOUNT >= _C.min_balance
+_DEBIT = _conditional({"balance": _C.balance - _AMOUNT}, _FLOOR_KEPT)
+_HOLD = _conditional({"held": _C.held + _AMOUNT}, _FLOOR_KEPT)
+_CREDIT = _conditional(
+    {"balance": _C.balance + _AMOUNT},
+    _C.balance + _AMOUNT <= func.coalesce(_C.max_balance, MAX_MINOR_UNITS),
+)
+
+
 def _debit(account: Account, amount: int, allow_suspended: bool) -> bool:
-    return _update(
-        account,
-        {"balance": Account.balance - amount},
-        allow_suspended,
-        Account.balance - Account.held - amount >= Account.min_balance,
-    )
+    return _update(account, _DEBIT[allow_suspended], amount)
 
 
 def _hold(account: Account, amount: int, allow_suspended: bool) -> bool:
-    return _update(
-        account,
-        {"held": Account.held + amount},
-        allow_suspended,
-        Account.balance - Account.held - amount >= Account.min_balance,
-    )
+    return _update(account, _HOLD[allow_suspended], amount)
 
 
 def _credit(account: Account, amount: int, allow_suspended: bool) -> bool:
-    ceiling = func.coalesce(Account.max_balance, MAX_MINOR_UNITS)
-    return _update(
-        account,
-        {"balance": Account.balance + amount},
-        allow_suspended,
-        Account.balance + amount <= ceiling,
-    )
+    return _update(account, _CREDIT[allow_suspended], amount)
 
 
-def _update(account: Account, values: dict[str, Any], allow_suspended: bool, limit: Any) -> bool:
-    statement = (
-        update(Account)
-        .where(Account.id == account.id, Account.status.in_(_statuses(allow_suspended)), limit)
-        .values(**values)
-        .returning(Account.id)
-        .execution_options(synchronize_session=False)
-    )
-    done = db.session.execute(statement).first() is not None
+def _update(account: Account, statement: Any, amount: int) -> bool:
+    """Run one conditional UPDATE; False when its WHERE (status, limit) matched no row."""
+    done = db.session.execute(statement, {"account_id": account.id, "amount": amount}).first()
     db.session.expire(account, ["balance", "held"])
-    return done
+    return done is not None
 
 
 def _unconditional(account: Account, **deltas: int) -> None:
