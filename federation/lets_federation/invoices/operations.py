@@ -110,8 +110,8 @@ def send_invoice(
         raise SameScheme("Both accounts are in one scheme: use the scheme's own invoices.")
     payer_scheme, payee_scheme = scheme_of(payer.scheme_id), scheme_of(payee.scheme_id)
     minor = payee_scheme.currency.parse(amount).minor
-    wanted = {"payer_account_id": payer.id, "payee_account_id": payee.id, "amount": minor}
-    wanted["memo"] = _memo(memo)
+    wanted: dict[str, Any] = {"payer_account_id": payer.id, "payee_account_id": payee.id}
+    wanted |= {"amount": minor, "memo": _memo(memo)}
     invoice_id = _parse_id(id)
     existing = db.session.get(FederatedInvoice, invoice_id) if invoice_id else None
     if existing is not None:
