@@ -117,7 +117,7 @@ def list_pairs() -> list[PairFlow]:
     return list(db.session.scalars(select(PairFlow).order_by(PairFlow.scheme_a_id)))
 
 
-def move_positions(payer_scheme_id: int, payee_scheme_id: int, fed: int) -> None:
+def move_positions(payer_scheme_id: int, payee_scheme_id: int, fed: int) -> dict[int, str]:
     """Move ``fed`` micro units from the payer's scheme to the payee's, within every limit.
 
     The two position rows and the pair row are changed in scheme-id order by conditional
@@ -125,15 +125,22 @@ def move_positions(payer_scheme_id: int, payee_scheme_id: int, fed: int) -> None
     limit, the payee's not rise above its surplus limit, and the pair's net flow not grow
     beyond its limit. Moves towards zero always pass. Call inside a savepoint: on
     ``exceeds_federation_limit`` the caller rolls it back.
+
+    Returns:
+        each scheme's stored residue, read by the same UPDATEs (for ``add_residue``).
     """
-    moves = sorted([(payer_scheme_id, -fed), (payee_scheme_id, fed)])
-    for scheme_id, delta in moves:
-        if not _move(scheme_id, delta):
+    residues = {}
+    for scheme_id, delta in sorted([(payer_scheme_id, -fed), (payee_scheme_id, fed)]):
+        residue = _move(scheme_id, delta)
+        if residue is None:
             raise _limit_refusal(scheme_id, delta)
+        residues[scheme_id] = residue
     _move_pair(payer_scheme_id, payee_scheme_id, fed)
+    return residues
 
 
-def _move(scheme_id: int, delta: int) -> bool:
+def _move(scheme_id: int, delta: int) -> str | None:
+    """Move one position within its limit; returns its residue, or None if refused."""
     if delta < 0:
         within = (Position.max_deficit.is_(None)) | (
             Position.position + delta >= -Position.max_deficit
@@ -146,15 +153,16 @@ def _move(scheme_id: int, delta: int) -> bool:
         update(Position)
         .where(Position.scheme_id == scheme_id, within)
         .values(position=Position.position + delta, updated_at=utcnow())
-        .returning(Position.scheme_id)
+        .returning(Position.residue)
         .execution_options(synchronize_session=False)
     )
-    if db.session.execute(statement).first() is not None:
-        return True
+    moved = db.session.execute(statement).first()
+    if moved is not None:
+        return str(moved[0])
     if db.session.get(Position, scheme_id) is None:  # a scheme from before its row
         ensure_position(scheme_id)
         return _move(scheme_id, delta)
-    return False
+    return None
 
 
 def _limit_refusal(scheme_id: int, delta: int) -> Exception:
@@ -194,14 +202,18 @@ def _move_pair(payer_scheme_id: int, payee_scheme_id: int, fed: int) -> None:
         )
 
 
-def add_residue(scheme_id: int, residue: Fraction) -> None:
+def add_residue(scheme_id: int, residue: Fraction, known: dict[int, str] | None = None) -> None:
     """Add a leg's exact rounding residue to the scheme's running residue.
 
-    Called after ``move_positions`` in the same transaction, which holds the row lock.
+    Called after ``move_positions`` in the same transaction, which holds the row lock
+    (so ``known``, the residues it read, are still current).
     """
     if residue == 0:
         return
-    current = db.session.scalar(select(Position.residue).where(Position.scheme_id == scheme_id))
+    current = (known or {}).get(scheme_id)
+    if current is None:
+        query = select(Position.residue).where(Position.scheme_id == scheme_id)
+        current = db.session.scalar(query)
     total = parse_fraction(current or "0/1") + residue
     db.session.execute(
         update(Position)

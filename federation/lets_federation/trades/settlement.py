@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 import lets_tenants.ledger.operations as ledger
 from lets_federation.positions.operations import add_residue, move_positions
@@ -44,13 +45,18 @@ def payee_leg_id(trade_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(_LEG_NAMESPACE, f"{trade_id}:payee")
 
 
+#: Loaded with the trade in its one locking SELECT: settling needs all four.
+_PARTIES = (Trade.payer_scheme, Trade.payee_scheme, Trade.payer_account, Trade.payee_account)
+
+
 def lock_trade(trade_id: Any) -> Trade | None:
     """The trade, locked until the transaction ends (``FOR UPDATE``; SQLite has one writer)."""
     tid = trade_id if isinstance(trade_id, uuid.UUID) else uuid.UUID(str(trade_id))
     query = (
         select(Trade)
         .where(Trade.id == tid)
-        .with_for_update()
+        .options(*(joinedload(r, innerjoin=True) for r in _PARTIES))
+        .with_for_update(of=Trade)
         .execution_options(populate_existing=True)
     )
     return db.session.scalar(query)
@@ -84,10 +90,9 @@ def settle(trade_id: Any, now: datetime | None = None) -> Trade | None:
 
 
 def _clear(trade: Trade) -> None:
-    payer_scheme = db.session.get_one(Scheme, trade.payer_scheme_id)
-    payee_scheme = db.session.get_one(Scheme, trade.payee_scheme_id)
+    payer_scheme, payee_scheme = trade.payer_scheme, trade.payee_scheme
     _check_payee_side(trade, payer_scheme, payee_scheme)
-    move_positions(trade.payer_scheme_id, trade.payee_scheme_id, trade.fed_amount)
+    residues_now = move_positions(trade.payer_scheme_id, trade.payee_scheme_id, trade.fed_amount)
     ledger.post_pending(payer_scheme, trade.hold_transfer_id)
     leg = ledger.transfer(
         payee_scheme,
@@ -108,8 +113,8 @@ def _clear(trade: Trade) -> None:
         Side(payer_scheme.currency_decimals, trade.payer_rate),
         Side(payee_scheme.currency_decimals, trade.payee_rate),
     )
-    add_residue(trade.payer_scheme_id, residues.payer_residue)
-    add_residue(trade.payee_scheme_id, residues.payee_residue)
+    add_residue(trade.payer_scheme_id, residues.payer_residue, residues_now)
+    add_residue(trade.payee_scheme_id, residues.payee_residue, residues_now)
     trade.state, trade.payee_leg_id, trade.decided_at = "cleared", leg.transfer.id, utcnow()
     db.session.flush()
 
@@ -119,8 +124,7 @@ def _check_payee_side(trade: Trade, payer_scheme: Scheme, payee_scheme: Scheme) 
     for scheme in (payee_scheme, payer_scheme):
         if not scheme.is_trading:
             raise SchemeNotTrading(f"{scheme.slug} is {scheme.status}.")
-    payee = trade.payee_account
-    db.session.refresh(payee)
+    payee = trade.payee_account  # loaded with the locked trade, in this transaction
     if payee.status == "closed":
         raise AccountClosed(f"The account {trade.payee} is closed.")
     if payee.status == "suspended":
