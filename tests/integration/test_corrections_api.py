@@ -3,6 +3,7 @@ edit; corrections never give back more than the transfer moved, and replaying on
 
 from __future__ import annotations
 
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -11,8 +12,12 @@ from sqlalchemy import select
 from lets_platform import invariants
 from lets_platform.audit.models import AuditEntry
 from lets_platform.db import db
+from lets_platform.errors import LetsError
+from lets_platform.identity.operations import find_person
+from lets_platform.tenancy.operations import get_scheme
 from lets_platform.testing import assert_problem, db_state
 from lets_tenants.accounts.operations import change_account
+from lets_tenants.ledger.operations import correct
 
 CORRECTION_ID = "c0c0c0c0-1111-4222-8333-444455556666"
 
@@ -177,3 +182,40 @@ def test_a_correction_is_in_the_audit_log(w):
     assert entry is not None
     assert entry.subject == f"transfer:{w.original['id']}"
     assert entry.details["correction"] == correction["id"]
+
+
+def test_concurrent_corrections_never_give_back_more_than_the_transfer_moved(w, ctx, balance):
+    """Six organisers' desks correct the same 5.00 at once, each in full: one succeeds."""
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+    ready = threading.Barrier(6)
+    db.session.commit()  # the test's session holds no transaction (SQLite lock)
+
+    def correct_in_full() -> None:
+        try:
+            with ctx.app_context():
+                scheme = get_scheme("wiltshire")
+                olive = find_person("olive@wiltshire.test")
+                db.session.commit()  # hold no lock while waiting for the others
+                ready.wait()
+                try:
+                    correct(scheme, w.original["id"], entered_by=olive)
+                    db.session.commit()
+                    outcomes.append("corrected")
+                except LetsError as exc:
+                    db.session.rollback()
+                    outcomes.append(exc.code)
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=correct_in_full) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(outcomes) == ["corrected"] + ["correction_exceeds_original"] * 5
+    assert (balance(w.scheme, "alice"), balance(w.scheme, "bob")) == (0, 0)
+    assert invariants.run_all() == []

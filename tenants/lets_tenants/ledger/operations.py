@@ -465,6 +465,7 @@ def correct(
         raise TransferNotPosted(f"Transfer {original.id} cannot be corrected.")
     correction_id = None if id is None else parse_id(id)
     requested = None if amount is None else _amount(scheme, amount)
+    _lock(original)  # concurrent corrections of one transfer take turns from here
     existing = None if correction_id is None else _find(correction_id)
     if existing is not None:  # a replay: transfer() compares it with the request
         minor = existing.amount if requested is None else requested
@@ -489,6 +490,13 @@ def correct(
         id=correction_id,
         allow_suspended=True,
     )
+
+
+def _lock(original: Transfer) -> None:
+    """Lock the original's row until the end of the transaction (PostgreSQL; SQLite's
+    writers are serial already), so that what is left to correct is read after any
+    concurrent correction of it has committed."""
+    db.session.execute(select(Transfer.seq).where(Transfer.seq == original.seq).with_for_update())
 
 
 def _corrected(original: Transfer) -> int:
