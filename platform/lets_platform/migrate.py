@@ -30,20 +30,39 @@ def downgrade(revision: str = "base") -> None:
     command.downgrade(alembic_config(), revision)
 
 
+#: Tables the application may not rewrite freely: table -> the columns it may still UPDATE
+#: (``None``: any column). No row of these is ever DELETEd by the application. Areas add
+#: their own with :func:`protect` from their ``init_app``.
+PROTECTED: dict[str, tuple[str, ...] | None] = {
+    "audit_log": (),
+    "transfers": ("state", "posted_at", "void_reason"),
+}
+
+
+def protect(table: str, updatable: tuple[str, ...] | None = None) -> None:
+    """Keep ``table``'s rows from deletion by the application (and all but ``updatable``)."""
+    PROTECTED[table] = updatable
+
+
 def grant_statements(role: str) -> list[str]:
     """What the application's PostgreSQL role may do: read and write the tables, but not
-    change the audit log (append-only), delete a transfer or rewrite one's amount or parties,
-    nor touch the schema; it owns nothing, so row-level security binds it."""
+    change the audit log (append-only), delete a transfer or a trade or rewrite one's amount
+    or parties, nor touch the schema; it owns nothing, so row-level security binds it."""
     quoted = '"' + role.replace('"', '""') + '"'
-    return [
+    statements = [
         f"GRANT USAGE ON SCHEMA public TO {quoted}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
         f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {quoted}",
-        f"REVOKE UPDATE, DELETE ON audit_log FROM {quoted}",
-        f"REVOKE UPDATE, DELETE ON transfers FROM {quoted}",
-        f"GRANT UPDATE (state, posted_at, void_reason) ON transfers TO {quoted}",
     ]
+    for table, updatable in sorted(PROTECTED.items()):
+        if updatable is None:
+            statements.append(f"REVOKE DELETE ON {table} FROM {quoted}")
+            continue
+        statements.append(f"REVOKE UPDATE, DELETE ON {table} FROM {quoted}")
+        if updatable:
+            statements.append(f"GRANT UPDATE ({', '.join(updatable)}) ON {table} TO {quoted}")
+    return statements
 
 
 def grant(role: str) -> None:

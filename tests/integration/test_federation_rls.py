@@ -72,3 +72,17 @@ def test_a_rate_cannot_be_recorded_for_a_scheme_not_entered(schemes):
             ),
             {"w": schemes["wiltshire"]},
         )
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM federation_trades",
+        "DELETE FROM federation_rate_changes",
+        "UPDATE federation_rate_changes SET rate_num = rate_num + 1",
+    ],
+)
+def test_the_app_role_cannot_erase_trades_or_rewrite_rates(schemes, statement):
+    with db.engine.connect() as connection, pytest.raises(DBAPIError, match="permission denied"):
+        _as(connection, ["*"])
+        connection.execute(text(statement))

@@ -153,3 +153,7 @@ def test_an_unknown_scheme_is_scheme_not_found(national):
 
 def test_reading_schemes_needs_a_token(api):
     assert_problem(api.get("/schemes"), 401, "unauthenticated")
+
+
+def test_a_rate_with_a_zero_denominator_is_rate_invalid(national):
+    assert_problem(_create(national, rate="1/0"), 422, "rate_invalid")

@@ -43,6 +43,8 @@ def parse_rate(value: Any) -> Fraction:
     if not isinstance(value, str) or not _RATE.match(value.strip()):
         raise RateInvalid(f'{value!r} is not a rate such as "10", "12.5" or "25/2".')
     num, _, den = value.strip().partition("/")
+    if Fraction(den or "1") == 0:
+        raise RateInvalid(f"{value!r} has a zero denominator.")
     rate = Fraction(num) / Fraction(den or "1")
     if rate <= 0 or rate.denominator > 10**12 or rate.numerator > 10**12:
         raise RateInvalid(f"{value!r} must be positive and of sensible size.")
