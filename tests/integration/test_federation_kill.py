@@ -138,11 +138,14 @@ def lets_audit(env_from: Path, database_url: str) -> subprocess.CompletedProcess
     )
 
 
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Poll ``condition`` until it holds; fail after a generous deadline."""
+def wait_until(condition: Callable[[], bool], what: str, logs: Path) -> None:
+    """Poll ``condition`` until it holds; fail after a generous deadline, showing the end
+    of the workers' logs."""
     deadline = time.monotonic() + DEADLINE_S
     while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        if time.monotonic() > deadline:
+            tails = [f"{log.name}:\n{log.read_text()[-2000:]}" for log in logs.glob("worker-*")]
+            pytest.fail(f"gave up waiting for {what}\n" + "\n".join(tails))
         time.sleep(0.01)
 
 
@@ -222,14 +225,16 @@ def test_a_worker_killed_mid_batch_leaves_every_trade_cleared_exactly_once(
     assert states() == {"pending": BATCH}
 
     first = start_worker(threads=2)
-    wait_until(lambda: states()["cleared"] >= BATCH // 10, "the first worker to clear some")
+    wait_until(
+        lambda: states()["cleared"] >= BATCH // 10, "the first worker to clear some", tmp_path
+    )
     kill(first)
     at_kill = states()
     assert 0 < at_kill["cleared"] < BATCH, at_kill  # killed in the middle of the batch
 
     second = start_worker()
     sweep_trades.send()  # re-sends clearing for the trades the killed worker had taken
-    wait_until(lambda: states()["pending"] == 0, "every trade to be decided")
+    wait_until(lambda: states()["pending"] == 0, "every trade to be decided", tmp_path)
     stop(second)  # lets any redelivered message in hand finish before the books are read
 
     assert_cleared_exactly_once(trade_ids)
@@ -239,14 +244,14 @@ def test_a_worker_killed_mid_batch_leaves_every_trade_cleared_exactly_once(
 
 
 def test_a_clearing_message_delivered_twice_changes_nothing_twice(
-    ctx, federation, broker, start_worker
+    ctx, federation, broker, start_worker, tmp_path
 ):
     trade_ids = make_trades(20, seed=9)
     for trade_id in trade_ids:  # the same message again, as a redelivery would bring it
         broker.enqueue(clear_trade.message(str(trade_id)))
 
     worker = start_worker()
-    wait_until(lambda: queue_drained(broker, clear_trade.queue_name), "both deliveries")
+    wait_until(lambda: queue_drained(broker, clear_trade.queue_name), "both deliveries", tmp_path)
     stop(worker)
 
     assert broker.client.zcard(f"{broker.namespace}:{clear_trade.queue_name}.XQ") == 0
