@@ -99,7 +99,7 @@ def main() -> None:
         app_url = payments_db.app_role_url(server, database)
         runs, committed_so_far = [], 0
         if args.trace:
-            committed_so_far += payments_clients.trace_payment(app_url, schemes[0])
+            committed_so_far += payments_clients.trace_round_trips(app_url, schemes[0])
         pgbench_at: dict[int, float] = {}
         timeout = args.seconds + 300
         for count in counts:

@@ -160,39 +160,58 @@ def http_client(
     queue.put(outcome)
 
 
-def trace_payment(database_url: str, bench: Any) -> int:
-    """Print what one payment through the operations layer sends to the server, from
-    libpq's own protocol trace: every simple Query or extended-protocol Sync is a round trip.
-    Returns the number of payments it committed (two)."""
+def trace_round_trips(database_url: str, bench: Any) -> int:
+    """Print what one payment sends to the server, through the operations layer and then
+    through the API (in-process, the same handlers gunicorn runs), from libpq's own
+    protocol trace: every simple Query or extended-protocol Sync is one round trip.
+    Returns the number of payments it committed."""
     app = bench_app(database_url)
-    with app.app_context(), tempfile.TemporaryFile("w+") as trace:
+    client = app.test_client()
+    payer, payee = bench.handles[1], bench.handles[2]
+    with app.app_context():
         scheme = db.session.get_one(Scheme, bench.id)
         db.session.expunge_all()
         db.session.rollback()
 
         def pay() -> None:
             scope.reset(str(bench.id))
-            transfer(
-                scheme,
-                payer=bench.handles[1],
-                payee=bench.handles[2],
-                amount="1.00",
-                entered_by=None,
-            )
+            transfer(scheme, payer=payer, payee=payee, amount="1.00", entered_by=None)
             db.session.commit()
 
-        pay()  # warm: statements compiled, connection pooled
+        def post() -> None:
+            response = client.post(
+                f"/api/v1/schemes/{bench.slug}/transfers",
+                json={"payer": payer, "payee": payee, "amount": "1.00"},
+                headers={"Authorization": f"Bearer {bench.tokens[payer]}"},
+            )
+            assert response.status_code == 201, response.get_json()
+
+        for name, action in (("operations layer", pay), ("HTTP request", post)):
+            action()  # warm: statements compiled and prepared, connection pooled
+            _print_trace(name, _traced(action))
+        db.engine.dispose()
+    return 4
+
+
+def _traced(action: Callable[[], None]) -> list[tuple[str, str]]:
+    """The messages ``action`` sends on the (only) pooled connection, as (kind, text)."""
+    with tempfile.TemporaryFile("w+") as trace:
         traced = db.engine.raw_connection()
         traced.dbapi_connection.pgconn.trace(trace.fileno())
         traced.close()
-        pay()
-        db.engine.dispose()
+        action()
+        traced = db.engine.raw_connection()
+        traced.dbapi_connection.pgconn.untrace()
+        traced.close()
         trace.seek(0)
         lines = [line.split("\t") for line in trace if "\tF\t" in line]
-    sent = [(fields[3].strip(), fields[-1].strip()[:100]) for fields in lines if len(fields) > 3]
-    trips = sum(1 for kind, _ in sent if kind in ("Query", "Sync"))
+    sent = [(f[3].strip(), f[-1].strip()[:90]) for f in lines if len(f) > 3]
+    return sent[:-1] if sent and sent[-1][1] == '";"' else sent  # untrace()'s own ping
+
+
+def _print_trace(name: str, sent: list[tuple[str, str]]) -> None:
     for kind, what in sent:
-        if kind in ("Query", "Parse", "Sync"):
+        if kind in ("Query", "Parse"):
             print(f"  {kind:6} {what}")
-    print(f"one payment: {trips} round trips")
-    return 2
+    trips = sum(1 for kind, _ in sent if kind in ("Query", "Sync"))
+    print(f"one payment through the {name}: {trips} round trips")

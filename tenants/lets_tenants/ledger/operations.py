@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lets_platform.db import db, utcnow
 from lets_platform.errors import (
@@ -164,6 +165,9 @@ def transfer(
         if existing is None:  # hidden from this scheme by row-level security
             raise ExistsWithDifferentFields("A transfer with this id exists already.")
         return _replay(scheme, existing, wanted)
+    # the parties are loaded already: reading the new transfer's payer or payee costs no query
+    set_committed_value(row, "payer", payer_account)
+    set_committed_value(row, "payee", payee_account)
     return Result(row, True)
 
 
