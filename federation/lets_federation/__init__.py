@@ -61,7 +61,8 @@ def init_app(app: Flask) -> None:
     demo_registry.register(20, "federation", seed)
     jobs.every(tasks.SWEEP_EVERY, tasks.sweep_trades)
     cli.init_app(app)
-    from lets_federation import clearing, invoices
+    from lets_federation import clearing, invoices, windup
 
     clearing.init_app(app)
     invoices.init_app(app)
+    windup.init_app(app)
