@@ -1,0 +1,22 @@
+"""Balance migration: a wind-up's or a merge's exactly-once job, its progress, its closure
+report (CSV, PDF) and the read-only guard of a closed scheme (see ``operations``)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The API, the resume sweep, the ``lets schemes`` commands and the closed-scheme guard."""
+    from lets_federation.migration import models  # noqa: F401  (declares the tables)
+    from lets_federation.migration.api import blp, refuse_writes_to_closed
+    from lets_federation.migration.cli import init_cli
+    from lets_federation.migration.tasks import RESUME_EVERY, resume_migrations
+    from lets_platform import jobs, migrate
+    from lets_platform.api import register
+
+    register(app, blp)
+    app.before_request(refuse_writes_to_closed)
+    jobs.every(RESUME_EVERY, resume_migrations)
+    migrate.protect("migration_items")  # the closure report is kept with the closed scheme
+    init_cli(app)

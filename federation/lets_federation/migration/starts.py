@@ -1,0 +1,110 @@
+"""Starting a migration: a wind-up's (members' choices, the pool by default) or a merge's.
+
+Both are national-body acts (``federation.manage``); starting again resumes the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from lets_federation.migration.destinations import Destination, central_name
+from lets_federation.migration.models import MigrationRun
+from lets_federation.migration.operations import MANAGE, SchemeClosed, open_run, run_id_for
+from lets_platform import permissions
+from lets_platform.db import db, utcnow
+from lets_platform.errors import _error
+from lets_platform.identity.models import Person
+from lets_platform.tenancy.models import Scheme
+from lets_platform.tenancy.operations import get_scheme
+from lets_tenants.accounts.models import Account
+
+NotWindingUp = _error("not_winding_up", 409, "The scheme has no wind-up decision to carry out.")
+MergeInvalid = _error(
+    "merge_invalid", 422, "A scheme merges into another scheme that is open (not a pool)."
+)
+
+
+def start_wind_up(slug: str, *, actor: Person | None) -> MigrationRun:
+    """Move every balance of a winding-up scheme to its members' chosen destinations
+    (the regional pool for those who made no choice), then close it.
+
+    Raises:
+        scheme_not_found, not_permitted, not_winding_up, scheme_closed.
+    """
+    from lets_federation.windup.models import WindUp, WindUpChoice
+
+    _require(actor)
+    scheme = get_scheme(slug)
+    wind_up = db.session.scalar(select(WindUp).where(WindUp.scheme_id == scheme.id))
+    if wind_up is None or wind_up.state == "closed":
+        raise NotWindingUp(f"{slug} has no wind-up in progress.")
+    choices = {
+        c.membership_id: Destination(c.destination_id, c.destination_handle)
+        for c in db.session.scalars(
+            select(WindUpChoice).where(WindUpChoice.wind_up_id == wind_up.id)
+        )
+    }
+    pool = db.session.get_one(Scheme, wind_up.pool_id)
+    run = open_run(
+        scheme,
+        kind="wind_up",
+        run_id=run_id_for("wind_up", wind_up.id),
+        central=pool,
+        destination_of=_by_choice(scheme, choices, pool),
+        actor=actor,
+        wind_up_id=wind_up.id,
+    )
+    if wind_up.state == "repayment":
+        wind_up.state, wind_up.migration_started_at = "migrating", utcnow()
+    return run
+
+
+def start_merge(slug: str, *, into: str, actor: Person | None) -> MigrationRun:
+    """Merge a scheme into another: every member (their membership created there, with
+    the ``member`` role only) and every central account's balance go to ``into``.
+
+    Raises:
+        scheme_not_found, not_permitted, merge_invalid, scheme_closed.
+    """
+    _require(actor)
+    scheme, target = get_scheme(slug), get_scheme(into)
+    if target.id == scheme.id or target.status != "active" or scheme.kind == "pool":
+        raise MergeInvalid(f"{slug} cannot merge into {into} ({target.status}).")
+    run_id = run_id_for("merge", scheme.id)
+    if db.session.get(MigrationRun, run_id) is None and scheme.status == "closed":
+        raise SchemeClosed(f"{slug} is closed already.")
+    return open_run(
+        scheme,
+        kind="merge",
+        run_id=run_id,
+        central=target,
+        destination_of=_all_to(scheme, target),
+        actor=actor,
+    )
+
+
+def _require(actor: Person | None) -> None:
+    if actor is not None:
+        permissions.require(actor, MANAGE)
+
+
+def _by_choice(
+    scheme: Scheme, choices: dict[int, Destination], pool: Scheme
+) -> Callable[[Account], Destination]:
+    def destination(account: Account) -> Destination:
+        if account.kind != "member":
+            return Destination(pool.id, central_name(scheme, account))
+        chosen = choices.get(account.membership_id or 0)
+        return chosen or Destination(pool.id, account.name)
+
+    return destination
+
+
+def _all_to(scheme: Scheme, target: Scheme) -> Callable[[Account], Destination]:
+    def destination(account: Account) -> Destination:
+        name = account.name if account.kind == "member" else central_name(scheme, account)
+        return Destination(target.id, name)
+
+    return destination
