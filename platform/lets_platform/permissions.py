@@ -72,6 +72,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "federation.read_all": OVERSIGHT,
     "federation.manage": frozenset(),
     "oauth.clients.manage": RUNS_SCHEME,
+    "imports.run": RUNS_SCHEME,
 }
 
 #: OAuth scopes a relying party may ask for, with what the person is told on consent.
@@ -110,6 +111,7 @@ ACTION_SCOPES: dict[str, str] = {
     "federation.read_all": "ledger:read",
     "federation.manage": "scheme:admin",
     "oauth.clients.manage": "scheme:admin",
+    "imports.run": "scheme:admin",
 }
 
 
@@ -248,6 +250,7 @@ DESCRIPTIONS: dict[str, str] = {
     "federation.read_all": "read every federation trade to or from the scheme",
     "federation.manage": "set exchange rates and federation limits",
     "oauth.clients.manage": "register the scheme's OAuth clients (sign-in for its site or app)",
+    "imports.run": "import members, opening balances and offers from a legacy system",
 }
 
 

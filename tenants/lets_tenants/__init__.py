@@ -1,4 +1,5 @@
-"""Everything inside one scheme: members, accounts, the ledger, invoices and statements."""
+"""Everything inside one scheme: members, accounts, the ledger, invoices, statements, the
+directory's offers and imports from legacy systems."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ def init_app(app: Flask) -> None:
     from lets_tenants import cli
     from lets_tenants.accounts.api import blp as accounts
     from lets_tenants.demo import seed
+    from lets_tenants.imports import cli as imports_cli
+    from lets_tenants.imports.api import blp as imports
     from lets_tenants.invoices.api import blp as invoices
     from lets_tenants.ledger import tasks  # noqa: F401  (declares the actors)
     from lets_tenants.ledger.api import blp as transfers
@@ -29,9 +32,10 @@ def init_app(app: Flask) -> None:
     from lets_tenants.membership.api import blp as members
     from lets_tenants.statements.api import blp as statements
 
-    for blueprint in (members, accounts, transfers, invoices, statements):
+    for blueprint in (members, accounts, transfers, invoices, statements, imports):
         register(app, blueprint)
     scheme_provisioned.connect(_open_federation_account)
     invariants.register("ledger", check_ledger)
     demo_registry.register(10, "ledger", seed)
     cli.init_app(app)
+    imports_cli.init_app(app)

@@ -143,6 +143,11 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
         "/oauth/clients",
         {"name": "Site", "scheme": "wiltshire", "redirect_uris": ["https://site.example/cb"]},
     ),
+    "imports.run": lambda w: (
+        "POST",
+        f"{S}/imports",
+        {"accounts": "handle,display_name,email,balance\nnew,N,n@example.org,0\n", "dry_run": True},
+    ),
 }
 
 

@@ -1,0 +1,1 @@
+"""The scheme's directory: what members offer (wants, categories and search follow)."""

@@ -1,0 +1,1 @@
+"""Importing a scheme from a legacy system: members, accounts with balances, and offers."""

@@ -1,0 +1,170 @@
+"""Writing a checked import in bulk: persons, memberships, accounts, member roles, the
+opening-balance transfers and offers, a few statements per table whatever the size."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from lets_platform.db import db, utcnow
+from lets_platform.identity.models import Person, RoleGrant
+from lets_platform.tenancy.models import Scheme
+from lets_tenants.accounts.models import Account
+from lets_tenants.accounts.operations import open_central_account
+from lets_tenants.directory.models import Offer
+from lets_tenants.imports.validation import OPENING_ACCOUNT, NewAccount, NewOffer
+from lets_tenants.ledger.models import Transfer
+from lets_tenants.membership.models import Membership
+
+
+def write_accounts(
+    scheme: Scheme, accounts: list[NewAccount], persons: dict[str, int], actor: Person | None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Create the persons not yet known, the memberships (with the member role) and the
+    accounts, at their opening balances. Returns the new accounts' and memberships' ids
+    by name (handle)."""
+    now = utcnow()
+    members = [a for a in accounts if a.kind == "member"]
+    new_people = [
+        {"email": a.email, "display_name": a.display_name, "created_at": now}
+        for a in members
+        if a.email not in persons
+    ]
+    person_ids = {**persons, **_insert(Person, new_people, Person.email, Person.id)}
+    memberships = _insert(
+        Membership,
+        [
+            {
+                "scheme_id": scheme.id,
+                "person_id": person_ids[a.email or ""],
+                "handle": a.handle,
+                "display_name": a.display_name,
+                "joined_at": now,
+            }
+            for a in members
+        ],
+        Membership.handle,
+        Membership.id,
+    )
+    grants = [
+        {
+            "person_id": person_ids[a.email or ""],
+            "scheme_id": scheme.id,
+            "role": "member",
+            "granted_by_id": actor.id if actor else None,
+            "granted_at": now,
+        }
+        for a in members
+    ]
+    if grants:
+        db.session.execute(insert(RoleGrant), grants)
+    rows = [_account_row(scheme, a, memberships.get(a.handle), now) for a in accounts]
+    return _insert(Account, rows, Account.name, Account.id), memberships
+
+
+def _account_row(
+    scheme: Scheme, account: NewAccount, membership_id: int | None, now: Any
+) -> dict[str, Any]:
+    return {
+        "scheme_id": scheme.id,
+        "name": account.handle,
+        "kind": account.kind,
+        "title": account.display_name,
+        "membership_id": membership_id,
+        "balance": account.balance,
+        "held": 0,
+        "min_balance": account.min_balance,
+        "max_balance": account.max_balance,
+        "status": "active",
+        "created_at": now,
+    }
+
+
+def _insert(model: Any, rows: list[dict[str, Any]], key: Any, value: Any) -> dict[Any, int]:
+    """INSERT ``rows`` in one executemany; returns ``key -> value`` of the new rows."""
+    if not rows:
+        return {}
+    result = db.session.execute(insert(model).returning(key, value), rows)
+    return {k: v for k, v in result}
+
+
+def post_opening_balances(
+    scheme: Scheme,
+    accounts: list[NewAccount],
+    ids: dict[str, int],
+    *,
+    actor: Person | None,
+    memo: str,
+) -> int:
+    """Post each non-zero opening balance as a transfer between the account and the
+    scheme's ``opening-balances`` central account (opened if new).
+
+    Args:
+        accounts: the new accounts, already inserted at their opening balances by
+            ``write_accounts``, whose balances sum to zero.
+    Returns:
+        how many transfers were posted. The ledger's invariants hold afterwards: every
+        balance equals the sum of its posted transfers (the opening account's is zero),
+        and the scheme still sums to zero.
+    """
+    moving = [a for a in accounts if a.balance != 0]
+    if not moving:
+        return 0
+    opening = _opening_account(scheme, actor)
+    now = utcnow()
+    rows = []
+    for account in moving:
+        payer, payee = (opening, ids[account.handle])
+        if account.balance < 0:
+            payer, payee = payee, payer
+        rows.append(
+            {
+                "id": uuid.uuid4(),
+                "scheme_id": scheme.id,
+                "payer_id": payer,
+                "payee_id": payee,
+                "amount": abs(account.balance),
+                "memo": memo,
+                "state": "posted",
+                "kind": "payment",
+                "channel": "paper",
+                "entered_by_id": actor.id if actor else None,
+                "created_at": now,
+                "posted_at": now,
+            }
+        )
+    db.session.execute(insert(Transfer), rows)
+    return len(rows)
+
+
+def _opening_account(scheme: Scheme, actor: Person | None) -> int:
+    found = db.session.scalar(
+        select(Account.id).where(Account.scheme_id == scheme.id, Account.name == OPENING_ACCOUNT)
+    )
+    if found is not None:
+        return found
+    title = "Opening balances brought in by imports"
+    return open_central_account(scheme, OPENING_ACCOUNT, title, actor=actor).id
+
+
+def write_offers(scheme: Scheme, offers: Iterable[NewOffer], memberships: dict[str, int]) -> int:
+    """Insert the offers; ``memberships`` gives each handle's membership id."""
+    now = utcnow()
+    rows = [
+        {
+            "scheme_id": scheme.id,
+            "membership_id": memberships[o.handle],
+            "title": o.title,
+            "description": o.description,
+            "category": o.category,
+            "status": "active",
+            "created_at": now,
+        }
+        for o in offers
+    ]
+    if rows:
+        db.session.execute(insert(Offer), rows)
+    return len(rows)
