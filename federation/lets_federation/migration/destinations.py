@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from lets_platform.db import db, utcnow
+from lets_platform.db import db
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import open_central_account
@@ -55,6 +55,7 @@ def destination_account(source: Scheme, account: Account, dest: Scheme, name: st
         display_name=membership.display_name,
         handle=_free(dest, name),
         actor=None,
+        by_migration=True,
     )
     return db.session.get_one(Account, _account_id(joined))
 
@@ -94,7 +95,8 @@ def _account_id(membership: Membership) -> int:
 def close_wind_up(wind_up_id: int) -> None:
     """Record the wind-up as closed (its scheme's balances have all moved)."""
     from lets_federation.windup.models import WindUp
+    from lets_federation.windup.operations import finish
 
     wind_up = db.session.get(WindUp, wind_up_id)
     if wind_up is not None:
-        wind_up.state, wind_up.closed_at = "closed", utcnow()
+        finish(wind_up)

@@ -13,7 +13,7 @@ from lets_federation.migration.destinations import Destination, central_name
 from lets_federation.migration.models import MigrationRun
 from lets_federation.migration.operations import MANAGE, SchemeClosed, open_run, run_id_for
 from lets_platform import permissions
-from lets_platform.db import db, utcnow
+from lets_platform.db import db
 from lets_platform.errors import _error
 from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme
@@ -33,6 +33,7 @@ def start_wind_up(slug: str, *, actor: Person | None) -> MigrationRun:
     Raises:
         scheme_not_found, not_permitted, not_winding_up, scheme_closed.
     """
+    from lets_federation.windup import operations as windup_ops
     from lets_federation.windup.models import WindUp, WindUpChoice
 
     _require(actor)
@@ -56,8 +57,7 @@ def start_wind_up(slug: str, *, actor: Person | None) -> MigrationRun:
         actor=actor,
         wind_up_id=wind_up.id,
     )
-    if wind_up.state == "repayment":
-        wind_up.state, wind_up.migration_started_at = "migrating", utcnow()
+    windup_ops.start_migration(wind_up)
     return run
 
 
