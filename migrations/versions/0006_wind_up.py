@@ -6,7 +6,8 @@ Revises: 0005
 A scheme's wind-up (the recorded two-thirds decision, its deadline and state), each
 member's chosen destination, and the notices sent to members. Regional pools are
 schemes of kind ``pool`` and need no table of their own. Row-level security on
-PostgreSQL as 0002 does it: every row is visible within its scheme's scope.
+PostgreSQL as 0002 does it: every row is visible within its scheme's scope (a choice
+also within its destination's).
 """
 
 import sqlalchemy as sa
@@ -22,6 +23,13 @@ depends_on = None
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 TS = lets_platform.db.UTCDateTime(timezone=True)
 TABLES = ("wind_ups", "wind_up_choices", "wind_up_notices")
+#: table -> when the current unit of work may read and write a row: in its scheme's scope;
+#: a choice also in its destination's (so a handle promised there is seen there).
+POLICIES = {
+    "wind_ups": "lets_scheme_visible(scheme_id)",
+    "wind_up_choices": "lets_scheme_visible(scheme_id) OR lets_scheme_visible(destination_id)",
+    "wind_up_notices": "lets_scheme_visible(scheme_id)",
+}
 
 
 def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
@@ -34,12 +42,12 @@ def upgrade() -> None:
     _choices()
     _notices()
     if op.get_bind().dialect.name == "postgresql":
-        for table in TABLES:
+        for table, condition in POLICIES.items():
             op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
             op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
             op.execute(
-                f"CREATE POLICY scheme_isolation ON {table} "
-                "USING (lets_scheme_visible(scheme_id)) WITH CHECK (lets_scheme_visible(scheme_id))"
+                f"CREATE POLICY scheme_isolation ON {table} USING ({condition}) "
+                f"WITH CHECK ({condition})"
             )
 
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from lets_platform import invariants, migrate
 from lets_platform.app import create_app
@@ -165,7 +165,20 @@ def tokens_issue(email: str, name: str) -> None:
     click.echo(identity.issue_token(identity.get_person(email), name))
 
 
-@main.group("schemes")
+class AreaGroup(click.Group):
+    """A group of ``main`` that areas add commands to in their ``init_app`` (``lets schemes
+    wind-up``): the app is loaded before a subcommand is looked up, so they are found."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        ctx.ensure_object(ScriptInfo).load_app()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        ctx.ensure_object(ScriptInfo).load_app()
+        return super().list_commands(ctx)
+
+
+@main.group("schemes", cls=AreaGroup)
 def schemes() -> None:
     """Schemes (tenants) and their currencies."""
 

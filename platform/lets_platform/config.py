@@ -39,6 +39,11 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LETS_PUBLIC_URL": env.get("LETS_PUBLIC_URL") or None,
         "LETS_SESSION_COOKIE_SECURE": _flag(env.get("LETS_SESSION_COOKIE_SECURE"), default=True),
         "LETS_OIDC_PRIVATE_KEY_PATH": env.get("LETS_OIDC_PRIVATE_KEY_PATH") or None,
+        #: How mail leaves (lets_platform.mail): "outbox" (files) or "smtp".
+        "LETS_MAIL_SENDER": env.get("LETS_MAIL_SENDER") or "outbox",
+        "LETS_MAIL_OUTBOX": env.get("LETS_MAIL_OUTBOX") or None,
+        "LETS_SMTP_URL": env.get("LETS_SMTP_URL") or None,
+        "LETS_MAIL_FROM": env.get("LETS_MAIL_FROM") or None,
     }
 
 

@@ -73,6 +73,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "federation.manage": frozenset(),
     "oauth.clients.manage": RUNS_SCHEME,
     "imports.run": RUNS_SCHEME,
+    "windup.decide": frozenset(),
+    "windup.read": RUNS_SCHEME | COMMITTEE | {REGIONAL_ORGANISER},
+    "windup.choose_own": EVERYONE - {REGIONAL_ORGANISER},
+    "windup.choose_on_behalf": RUNS_SCHEME | {"membership_secretary"},
+    "pools.manage": frozenset(),
 }
 
 #: OAuth scopes a relying party may ask for, with what the person is told on consent.
@@ -112,6 +117,11 @@ ACTION_SCOPES: dict[str, str] = {
     "federation.manage": "scheme:admin",
     "oauth.clients.manage": "scheme:admin",
     "imports.run": "scheme:admin",
+    "windup.decide": "scheme:admin",
+    "windup.read": "scheme:admin",
+    "windup.choose_own": "ledger:write",
+    "windup.choose_on_behalf": "scheme:admin",
+    "pools.manage": "scheme:admin",
 }
 
 
@@ -251,6 +261,11 @@ DESCRIPTIONS: dict[str, str] = {
     "federation.manage": "set exchange rates and federation limits",
     "oauth.clients.manage": "register the scheme's OAuth clients (sign-in for its site or app)",
     "imports.run": "import members, opening balances and offers from a legacy system",
+    "windup.decide": "record a wind-up decision (the ballot) and the repayment deadline",
+    "windup.read": "see a wind-up: debtors, creditors, what is left to repay, every choice",
+    "windup.choose_own": "choose where one's own balance goes when the scheme winds up",
+    "windup.choose_on_behalf": "record a member's choice of destination given on paper",
+    "pools.manage": "create regional pools (they are also created when needed)",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,27 @@ def _exeter() -> str:
         add_member(exeter, email="bob@exeter.test", display_name="Bob", handle="bob", actor=None)
         db.session.commit()
     return "exeter"
+
+
+def _winding_up(world: dict[str, Any]) -> None:
+    """Wind Wiltshire up (the wind-up operations come last: no one joins it after this)."""
+    from lets_federation.windup.operations import decide
+
+    if world["scheme"].status == "winding_up":
+        return
+    decide(
+        world["scheme"],
+        votes_for=2,
+        votes_against=1,
+        deadline=date.today() + timedelta(days=30),
+        actor=None,
+    )
+    db.session.commit()
+
+
+def _wind_up_ballot(world: dict[str, Any]) -> dict[str, Any]:
+    deadline = (date.today() + timedelta(days=30)).isoformat()
+    return {"votes_for": 2, "votes_against": 1, "deadline": deadline}
 
 
 def _new_trade() -> str:
@@ -148,6 +170,17 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
         f"{S}/imports",
         {"accounts": "handle,display_name,email,balance\nnew,N,n@example.org,0\n", "dry_run": True},
     ),
+    "pools.manage": lambda w: ("POST", "/pools", {"network": "south-west"}),
+    "windup.decide": lambda w: ("POST", f"{S}/wind-up", _wind_up_ballot(w)),
+    "windup.read": lambda w: (_winding_up(w), ("GET", f"{S}/wind-up", None))[1],
+    "windup.choose_own": lambda w: (
+        _winding_up(w),
+        ("POST", f"{S}/wind-up/choices", {"member": "actor", "destination": "pool"}),
+    )[1],
+    "windup.choose_on_behalf": lambda w: (
+        _winding_up(w),
+        ("POST", f"{S}/wind-up/choices", {"member": "alice", "destination": "pool"}),
+    )[1],
 }
 
 

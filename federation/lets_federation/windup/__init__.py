@@ -12,5 +12,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Tables, API, CLI, the notice job and the demo scheme."""
-    from lets_federation.windup import models  # noqa: F401  (declares the tables)
+    """Tables, API (wind-up and pools), ``lets schemes wind-up*``, the notice job, the demo."""
+    from lets_federation.pools.api import blp as pools
+    from lets_federation.windup import cli, models, tasks  # noqa: F401  (tables, actors)
+    from lets_federation.windup.api import blp as wind_up
+    from lets_federation.windup.demo import seed
+    from lets_platform import demo
+    from lets_platform.api import register
+
+    register(app, wind_up)
+    register(app, pools)
+    cli.init_app(app)
+    demo.register(50, "wind-up", seed)  # after the federation's rates, trades and clearing

@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, func, select, update
+from sqlalchemy import BigInteger, and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -45,6 +45,7 @@ from lets_platform.identity.models import Person
 from lets_platform.money import MAX_MINOR_UNITS, Money, format_amount
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
+from lets_tenants.ledger import wind_up
 from lets_tenants.ledger.models import CHANNELS, Transfer
 
 TransferNotFound = _error("transfer_not_found", 404, "No such transfer in this scheme.")
@@ -270,7 +271,11 @@ def _conditional(values: dict[str, Any], limit: Any) -> dict[bool, Any]:
     }
 
 
-_FLOOR_KEPT = _C.balance - _C.held - _AMOUNT >= _C.min_balance
+#: The credit limit, and while the scheme winds up its second floor (see ``wind_up``).
+_FLOOR_KEPT = and_(
+    _C.balance - _C.held - _AMOUNT >= _C.min_balance,
+    _C.balance - _C.held - _AMOUNT >= bindparam("wind_up_floor", type_=BigInteger()),
+)
 _DEBIT = _conditional({"balance": _C.balance - _AMOUNT}, _FLOOR_KEPT)
 _HOLD = _conditional({"held": _C.held + _AMOUNT}, _FLOOR_KEPT)
 _CREDIT = _conditional(
@@ -280,20 +285,23 @@ _CREDIT = _conditional(
 
 
 def _debit(account: Account, amount: int, allow_suspended: bool) -> bool:
-    return _update(account, _DEBIT[allow_suspended], amount)
+    return _update(account, _DEBIT[allow_suspended], amount, wind_up.floor_for(account))
 
 
 def _hold(account: Account, amount: int, allow_suspended: bool) -> bool:
-    return _update(account, _HOLD[allow_suspended], amount)
+    return _update(account, _HOLD[allow_suspended], amount, wind_up.floor_for(account))
 
 
 def _credit(account: Account, amount: int, allow_suspended: bool) -> bool:
     return _update(account, _CREDIT[allow_suspended], amount)
 
 
-def _update(account: Account, statement: Any, amount: int) -> bool:
+def _update(account: Account, statement: Any, amount: int, floor: int | None = None) -> bool:
     """Run one conditional UPDATE; False when its WHERE (status, limit) matched no row."""
-    done = db.session.execute(statement, {"account_id": account.id, "amount": amount}).first()
+    values = {"account_id": account.id, "amount": amount}
+    if floor is not None:
+        values["wind_up_floor"] = floor
+    done = db.session.execute(statement, values).first()
     db.session.expire(account, ["balance", "held"])
     return done is not None
 
@@ -341,7 +349,11 @@ def _would_pass(account: Account, step: Any, amount: int, allow_suspended: bool)
     db.session.refresh(account)
     if account.status not in _statuses(allow_suspended):
         return False
-    return amount <= (_room(account) if step is _credit else account.available)
+    if step is _credit:
+        return amount <= _room(account)
+    return amount <= min(
+        account.available, account.balance - account.held - wind_up.floor_for(account)
+    )
 
 
 def _refusal(account: Account, step: Any, amount: int, allow_suspended: bool = False) -> LetsError:
@@ -355,6 +367,13 @@ def _refusal(account: Account, step: Any, amount: int, allow_suspended: bool = F
     if step is _credit:
         return ExceedsUpperLimit(
             f"{account.name!r} may receive at most {format_amount(_room(account), decimals)} more.",
+        )
+    if wind_up.applies(account):  # its floor (zero) is never below the credit limit
+        return wind_up.ExceedsWindUpLimit(
+            f"{account.name!r} may pay at most "
+            f"{format_amount(max(account.balance - account.held, 0), decimals)} while the "
+            "scheme winds up.",
+            available=format_amount(max(account.balance - account.held, 0), decimals),
         )
     return ExceedsCreditLimit(
         f"{account.name!r} has {format_amount(max(account.available, 0), decimals)} available; "

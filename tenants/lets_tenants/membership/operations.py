@@ -24,6 +24,10 @@ from lets_tenants.membership.models import Membership
 HandleTaken = _error("handle_taken", 409, "The handle is taken in this scheme.")
 AlreadyMember = _error("already_member", 409, "The person is a member of this scheme already.")
 SchemeNotOpen = _error("scheme_not_open", 409, "The scheme does not take new members now.")
+SchemeWindingUp = _error("scheme_winding_up", 409, "The scheme is winding up: no new member joins.")
+PoolNotJoinable = _error(
+    "pool_not_joinable", 409, "A regional pool takes members only by a wind-up's migration."
+)
 MemberNotFound = _error("member_not_found", 404, "No such member in this scheme.")
 RoleUnknown = _error("role_unknown", 422, "No such role.")
 
@@ -37,15 +41,16 @@ def add_member(
     actor: Person | None,
     min_balance: Any = None,
     max_balance: Any = None,
+    by_migration: bool = False,
 ) -> Membership:
     """Make a person (found by email, created if new) a member of ``scheme``.
 
     The member's account is opened under the handle with the scheme's default limits
-    unless ``min_balance`` / ``max_balance`` (decimal strings) are given.
+    unless ``min_balance`` / ``max_balance`` (decimal strings) are given. A regional pool
+    takes members only ``by_migration`` (a wind-up moving balances in).
     """
     check_name(handle, "handle")
-    if scheme.status != "active":
-        raise SchemeNotOpen(f"{scheme.slug} is {scheme.status} and takes no new members.")
+    _check_open(scheme, by_migration)
     floor = scheme.default_min_balance if min_balance is None else parse_floor(scheme, min_balance)
     ceiling = (
         scheme.default_max_balance if max_balance is None else parse_ceiling(scheme, max_balance)
@@ -69,6 +74,15 @@ def add_member(
     open_member_account(scheme, membership, floor, ceiling)
     grant_role(person, "member", scheme_id=scheme.id, granted_by=actor)
     return membership
+
+
+def _check_open(scheme: Scheme, by_migration: bool) -> None:
+    if scheme.status == "winding_up":
+        raise SchemeWindingUp(f"{scheme.slug} is winding up and takes no new members.")
+    if scheme.status != "active":
+        raise SchemeNotOpen(f"{scheme.slug} is {scheme.status} and takes no new members.")
+    if scheme.kind == "pool" and not by_migration:
+        raise PoolNotJoinable(f"{scheme.slug} is a regional pool; accounts arrive by migration.")
 
 
 def list_members(scheme: Scheme) -> list[Membership]:

@@ -1,0 +1,189 @@
+"""The wind-up decision and the wind-up's states.
+
+``decide`` records the ballot (the national body, until the governance area holds real
+ballots), puts the scheme in ``winding_up`` and queues a notice to every member. The
+wind-up's ``state`` then moves only here: ``start_migration`` (repayment -> migrating)
+and ``finish`` (migrating -> closed, the scheme closed with it), each a conditional
+UPDATE that a resumed job may call again harmlessly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+
+from lets_federation.pools.operations import pool_for_scheme
+from lets_federation.windup import notices
+from lets_federation.windup.models import WindUp
+from lets_platform import clock
+from lets_platform.audit.operations import record
+from lets_platform.db import db
+from lets_platform.errors import ValidationFailed, _error
+from lets_platform.identity.models import Person
+from lets_platform.money import parse_amount
+from lets_platform.tenancy.models import Scheme
+
+BallotShort = _error(
+    "ballot_short_of_two_thirds",
+    422,
+    "A scheme is wound up only by a two-thirds majority of the votes cast.",
+)
+AlreadyWindingUp = _error("already_winding_up", 409, "The scheme is winding up already.")
+SchemeNotActive = _error("scheme_not_active", 409, "Only an active scheme can be wound up.")
+PoolNotWoundUp = _error(
+    "pool_not_wound_up", 409, "A regional pool is not wound up by a ballot; it has no members'."
+)
+DeadlineInvalid = _error(
+    "deadline_invalid", 422, "The repayment deadline must be a date after today."
+)
+WindUpNotFound = _error("wind_up_not_found", 404, "The scheme is not winding up.")
+WindUpWrongState = _error(
+    "wind_up_wrong_state", 409, "The wind-up is not in the state this step needs."
+)
+
+
+def two_thirds(votes_for: int, votes_against: int) -> bool:
+    """At least two thirds of the votes cast (for + against; abstentions are not cast)."""
+    return votes_for > 0 and 3 * votes_for >= 2 * (votes_for + votes_against)
+
+
+def decide(
+    scheme: Scheme,
+    *,
+    votes_for: Any,
+    votes_against: Any,
+    votes_abstaining: Any = 0,
+    meeting_date: date | None = None,
+    deadline: date,
+    significant_debit: Any = None,
+    actor: Person | None,
+) -> WindUp:
+    """Record the decision to wind ``scheme`` up; the scheme goes to ``winding_up``.
+
+    Args:
+        meeting_date: the meeting or ballot count (default today); not in the future.
+        deadline: the last day of the repayment period; after today.
+        significant_debit: the debit (and credit) the meeting called significant, a
+            decimal string in the scheme's currency, or None.
+    Returns:
+        the flushed wind-up in state ``repayment``; a notice to every member is sent by a
+        job once this commits.
+    Raises:
+        pool_not_wound_up, already_winding_up, scheme_not_active, validation_failed,
+        ballot_short_of_two_thirds, deadline_invalid, no_regional_network.
+    """
+    _check_scheme(scheme)
+    votes = [_votes(v, name) for v, name in _named(votes_for, votes_against, votes_abstaining)]
+    if not two_thirds(votes[0], votes[1]):
+        raise BallotShort(
+            f"{votes[0]} for and {votes[1]} against is short of two thirds of the votes cast.",
+            votes_for=votes[0],
+            votes_against=votes[1],
+        )
+    today = clock.now().date()
+    meeting = meeting_date or today
+    _check_dates(meeting, deadline, today)
+    threshold = None
+    if significant_debit is not None:
+        threshold = parse_amount(significant_debit, scheme.currency_decimals)
+    wind_up = WindUp(
+        scheme_id=scheme.id,
+        state="repayment",
+        decided_at=clock.now(),
+        meeting_date=meeting,
+        votes_for=votes[0],
+        votes_against=votes[1],
+        votes_abstaining=votes[2],
+        deadline=deadline,
+        significant_debit=threshold,
+        pool_id=pool_for_scheme(scheme, actor).id,
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(wind_up)
+    scheme.status = "winding_up"
+    db.session.flush()
+    record(
+        "scheme.wind_up_decided",
+        f"scheme:{scheme.slug}",
+        actor_id=actor.id if actor else None,
+        scheme_id=scheme.id,
+        votes=votes,
+        deadline=deadline.isoformat(),
+    )
+    notices.queue(wind_up)
+    return wind_up
+
+
+def _named(*values: Any) -> list[tuple[Any, str]]:
+    return list(zip(values, ("votes_for", "votes_against", "votes_abstaining"), strict=True))
+
+
+def _votes(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationFailed(
+            f"{name} must be a whole number, 0 or more.", errors={name: [">= 0"]}
+        )
+    return value
+
+
+def _check_scheme(scheme: Scheme) -> None:
+    if scheme.kind == "pool":
+        raise PoolNotWoundUp(f"{scheme.slug} is a regional pool.")
+    if scheme.status == "winding_up":
+        raise AlreadyWindingUp(f"{scheme.slug} is winding up already.")
+    if scheme.status != "active":
+        raise SchemeNotActive(f"{scheme.slug} is {scheme.status}.")
+
+
+def _check_dates(meeting: date, deadline: date, today: date) -> None:
+    if meeting > today:
+        raise ValidationFailed(
+            "The meeting date cannot be in the future.", errors={"meeting_date": ["future"]}
+        )
+    if deadline <= today:
+        raise DeadlineInvalid(f"The deadline {deadline} is not after today ({today}).")
+
+
+def get_wind_up(scheme: Scheme) -> WindUp:
+    """The scheme's wind-up, or ``wind_up_not_found``."""
+    found = db.session.scalar(select(WindUp).where(WindUp.scheme_id == scheme.id))
+    if found is None:
+        raise WindUpNotFound(f"{scheme.slug} is not winding up.")
+    return found
+
+
+def _move(wind_up: WindUp, source: str, target: str, **values: Any) -> bool:
+    """Move the state ``source`` -> ``target``; False when it is at ``target`` already."""
+    moved = db.session.execute(
+        update(WindUp)
+        .where(WindUp.id == wind_up.id, WindUp.state == source)
+        .values(state=target, **values)
+        .returning(WindUp.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    db.session.expire(wind_up)
+    if moved is None and wind_up.state != target:
+        raise WindUpWrongState(f"The wind-up is {wind_up.state}, not {source}.")
+    return moved is not None
+
+
+def start_migration(wind_up: WindUp) -> bool:
+    """repayment -> migrating: choices are closed from now on. True if moved now, False
+    if it was migrating already (a resumed job); ``wind_up_wrong_state`` when closed."""
+    return _move(wind_up, "repayment", "migrating", migration_started_at=clock.now())
+
+
+def finish(wind_up: WindUp) -> bool:
+    """migrating -> closed, and the scheme ``closed`` (read-only). True if moved now."""
+    moved = _move(wind_up, "migrating", "closed", closed_at=clock.now())
+    if moved:
+        db.session.execute(
+            update(Scheme)
+            .where(Scheme.id == wind_up.scheme_id)
+            .values(status="closed")
+            .execution_options(synchronize_session=False)
+        )
+        db.session.expire(wind_up.scheme)
+    return moved

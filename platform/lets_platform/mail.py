@@ -1,0 +1,108 @@
+"""Sending email through a pluggable sender chosen by ``LETS_MAIL_SENDER``.
+
+``outbox`` (the embedded default) writes each message as an ``.eml`` file into
+``<instance>/outbox/`` (or ``LETS_MAIL_OUTBOX``), where tests and a person trying the hub
+read them; ``smtp`` sends through the server of ``LETS_SMTP_URL``
+(``smtp://user:password@host:587`` with STARTTLS, ``smtps://...:465`` for TLS from the
+start). Senders are a registry, so another (an HTTP mail API) is one function away.
+Send from a job (``jobs.send_after_commit``), never inside a request's transaction.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import uuid
+from collections.abc import Callable
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+
+from lets_platform.errors import _error
+
+DEFAULT_SENDER = "outbox"
+DEFAULT_FROM = "lets hub <no-reply@lets.invalid>"
+
+MailNotConfigured = _error(
+    "mail_not_configured", 500, "The mail sender is unknown or misses its settings."
+)
+
+Sender = Callable[[EmailMessage], None]
+_senders: dict[str, Sender] = {}
+
+
+def sender(name: str) -> Callable[[Sender], Sender]:
+    """Register a sender under ``name`` (the value ``LETS_MAIL_SENDER`` names)."""
+
+    def add(fn: Sender) -> Sender:
+        _senders[name] = fn
+        return fn
+
+    return add
+
+
+def message(to: str, subject: str, body: str) -> EmailMessage:
+    """A plain-text message from the hub's address (``LETS_MAIL_FROM``)."""
+    mail = EmailMessage()
+    mail["From"] = current_app.config.get("LETS_MAIL_FROM") or DEFAULT_FROM
+    mail["To"] = to
+    mail["Subject"] = subject
+    mail["Date"] = formatdate(usegmt=True)
+    mail["Message-ID"] = make_msgid(domain="lets.invalid")
+    mail.set_content(body)
+    return mail
+
+
+def send(mail: EmailMessage) -> None:
+    """Hand ``mail`` to the configured sender; raises if it cannot be sent (jobs retry)."""
+    name = current_app.config.get("LETS_MAIL_SENDER") or DEFAULT_SENDER
+    if name not in _senders:
+        raise MailNotConfigured(f"LETS_MAIL_SENDER={name!r} is not one of {sorted(_senders)}.")
+    _senders[name](mail)
+
+
+def outbox_path() -> Path:
+    configured = current_app.config.get("LETS_MAIL_OUTBOX")
+    return Path(configured) if configured else Path(current_app.instance_path) / "outbox"
+
+
+@sender("outbox")
+def _to_outbox(mail: EmailMessage) -> None:
+    folder = outbox_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.eml"
+    partial = folder / f".{name}.tmp"
+    partial.write_bytes(mail.as_bytes(policy=policy.SMTP))
+    partial.rename(folder / name)  # a reader never sees half a message
+
+
+def read_outbox(folder: Path | None = None) -> list[EmailMessage]:
+    """Every message in the outbox, oldest first (for tests and ``lets demo``)."""
+    folder = folder or outbox_path()
+    if not folder.is_dir():
+        return []
+    files = sorted(folder.glob("*.eml"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(path.read_bytes()) for path in files]
+
+
+@sender("smtp")
+def _by_smtp(mail: EmailMessage) -> None:
+    url = current_app.config.get("LETS_SMTP_URL")
+    if not url:
+        raise MailNotConfigured("LETS_MAIL_SENDER=smtp needs LETS_SMTP_URL.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise MailNotConfigured("LETS_SMTP_URL is smtp://[user:password@]host[:port].")
+    secure = parts.scheme == "smtps"
+    connect = smtplib.SMTP_SSL if secure else smtplib.SMTP
+    with connect(parts.hostname, parts.port or (465 if secure else 587), timeout=30) as server:
+        if not secure and server.has_extn("starttls"):
+            server.starttls()
+        if parts.username:
+            server.login(unquote(parts.username), unquote(parts.password or ""))
+        server.send_message(mail)
