@@ -7,9 +7,9 @@ import io
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from lets_platform import invariants
+from lets_platform import invariants, testing
 from lets_platform.db import db
 from lets_platform.identity.models import Person
 from lets_platform.testing import assert_problem, db_state
@@ -209,6 +209,15 @@ def test_balances_that_do_not_sum_to_zero_are_refused_with_the_sum(w):
     assert "0.50" in body["errors"][0]["message"]
 
 
+def test_the_sum_is_reported_beside_the_other_problems(w):
+    accounts = HEADER + "mary,Mary,mary@example,10.00,,,\ntom,Tom,tom@example.org,-9.50,,,\n"
+
+    assert _errors(_upload(w, accounts)) == [
+        ("accounts", 2, "email_invalid"),
+        ("accounts", None, "balances_not_zero"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("accounts", "code"),
     [
@@ -326,3 +335,22 @@ def test_a_scheme_that_is_not_active_takes_no_import(w):
     db.session.commit()
 
     assert_problem(_upload(w, ACCOUNTS), 409, "scheme_not_open")
+
+
+@pytest.mark.skipif(
+    testing.postgres_server_url() is None, reason="needs PostgreSQL (LETS_TEST_DATABASE_URL)"
+)
+@pytest.mark.parametrize("table", ["offers", "imports"])
+def test_offers_and_imports_are_seen_only_within_their_scheme(w, scheme_with_members, table):
+    bright = scheme_with_members("bright", handles=("bea",), organiser="bo")
+    assert _upload(w, ACCOUNTS, OFFERS).status_code == 201
+    assert _upload(bright, ACCOUNTS, OFFERS, who="bo").status_code == 201
+    db.session.commit()
+
+    with db.engine.connect() as connection:
+        assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0
+        connection.execute(
+            text("SELECT set_config('lets.schemes', :s, true)"), {"s": str(w.scheme.id)}
+        )
+        seen = connection.execute(text(f"SELECT DISTINCT scheme_id FROM {table}")).scalars()
+        assert set(seen) == {w.scheme.id}

@@ -12,7 +12,7 @@ memberships, accounts, the opening balances as posted transfers against the sche
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -24,7 +24,7 @@ from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.imports.models import Import
 from lets_tenants.imports.parsing import Problem, Table, read_csv
-from lets_tenants.imports.validation import check_accounts, check_offers
+from lets_tenants.imports.validation import Checked, NewOffer, check_accounts, check_offers
 from lets_tenants.imports.writing import post_opening_balances, write_accounts, write_offers
 from lets_tenants.membership.operations import SchemeNotOpen
 
@@ -82,19 +82,7 @@ def import_scheme(
     """
     if scheme.status != "active":
         raise SchemeNotOpen(f"{scheme.slug} is {scheme.status} and takes no import.")
-    account_table = read_csv("accounts", accounts, *ACCOUNT_COLUMNS)
-    checked = check_accounts(scheme, account_table)
-    problems = list(account_table.problems)
-    if checked.balances_valid and not account_table.problems:
-        _check_zero_sum(scheme, account_table, sum(a.balance for a in checked.accounts))
-        problems = list(account_table.problems)
-    new_offers, existing = [], {}
-    if offers is not None:
-        offer_table = read_csv("offers", offers, *OFFER_COLUMNS)
-        new_offers, existing = check_offers(scheme, offer_table, checked)
-        problems += offer_table.problems
-    if problems:
-        _refuse(problems)
+    checked, new_offers, existing = _check(scheme, accounts, offers)
     summary = Summary(
         dry_run=dry_run,
         members=sum(1 for a in checked.accounts if a.kind == "member"),
@@ -118,7 +106,29 @@ def import_scheme(
     )
     write_offers(scheme, new_offers, {**existing, **memberships})
     db.session.flush()
-    return Summary(**{**summary.__dict__, "record": done, "created_at": done.created_at})
+    return replace(summary, record=done, created_at=done.created_at)
+
+
+def _check(
+    scheme: Scheme, accounts: bytes, offers: bytes | None
+) -> tuple[Checked, list[NewOffer], dict[str, int]]:
+    """Every check, on both files; raises ``import_invalid`` with all problems found.
+    Returns the accounts, the offers and the ids of existing members the offers name."""
+    account_table = read_csv("accounts", accounts, *ACCOUNT_COLUMNS)
+    every_row_read = not account_table.problems
+    checked = check_accounts(scheme, account_table)
+    if every_row_read and checked.balances_valid and account_table.rows:
+        _check_zero_sum(scheme, account_table, checked.total)
+    problems = list(account_table.problems)
+    new_offers: list[NewOffer] = []
+    existing: dict[str, int] = {}
+    if offers is not None:
+        offer_table = read_csv("offers", offers, *OFFER_COLUMNS)
+        new_offers, existing = check_offers(scheme, offer_table, checked)
+        problems += offer_table.problems
+    if problems:
+        _refuse(problems)
+    return checked, new_offers, existing
 
 
 def _check_zero_sum(scheme: Scheme, table: Table, total: int) -> None:
@@ -134,9 +144,7 @@ def _check_zero_sum(scheme: Scheme, table: Table, total: int) -> None:
 
 def _refuse(problems: list[Problem]) -> None:
     """Raise ``import_invalid`` with the problems by file and line (whole-file ones last)."""
-    problems = sorted(
-        problems, key=lambda p: (p.file != "accounts", p.line is None, p.line or 0)
-    )
+    problems = sorted(problems, key=lambda p: (p.file != "accounts", p.line is None, p.line or 0))
     listed = [p.as_dict() for p in problems[:MAX_LISTED]]
     summary = "; ".join(
         f"{p.file}" + (f" line {p.line}" if p.line else "") + f": {p.code}" for p in problems[:5]

@@ -57,7 +57,7 @@ def read_csv(file: str, data: bytes, required: tuple[str, ...], optional: tuple[
     text = _decode(table, data)
     if text is None:
         return table
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):

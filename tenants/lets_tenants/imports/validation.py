@@ -47,7 +47,9 @@ class Checked:
     accounts: list[NewAccount] = field(default_factory=list)
     #: email -> id of the persons who exist already.
     persons: dict[str, int] = field(default_factory=dict)
+    #: Whether every row's balance could be read, and what they sum to (minor units).
     balances_valid: bool = True
+    total: int = 0
 
 
 def check_accounts(scheme: Scheme, table: Table) -> Checked:
@@ -98,6 +100,8 @@ def _check_row(scheme: Scheme, table: Table, row: Row, checked: Checked) -> NewA
     balance = _amount(scheme, table, row, "balance", required=True)
     if balance is None:
         checked.balances_valid = False
+    else:
+        checked.total += balance
     floor, ceiling = _limits(scheme, table, row, kind)
     if len(table.problems) > before or handle is None or balance is None or floor is None:
         return None
