@@ -18,9 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from flask import Flask
 from rich.console import Console
 from rich.table import Table
 
@@ -41,8 +44,16 @@ class Run:
     clients: int
     committed: float
     refused: float
-    pgbench: float
-    load: str
+    #: CPU milliseconds the client processes spent per attempted payment
+    cpu_ms: float
+    #: payments committed, warm-up included (for the audit's count)
+    total: int
+    pgbench: float = 0.0
+    load: str = ""
+
+    @property
+    def summary(self) -> str:
+        return f"{self.path} x{self.clients}: {self.committed:.0f}/s, pgbench {self.pgbench:.0f}"
 
     @property
     def ratio(self) -> float:
@@ -68,21 +79,22 @@ def options() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def measure(
-    outcomes: list[payments_clients.Outcome], path: str, count: int
-) -> tuple[float, float, int]:
-    """Committed and refused payments per second over all clients, and all committed."""
+def measure(outcomes: list[payments_clients.Outcome], path: str, count: int) -> Run:
+    """Committed and refused payments per second over all clients, and their CPU cost."""
     errors = [e for o in outcomes for e in o.errors]
     if errors:
         raise SystemExit(f"{path} with {count} clients failed:\n" + "\n".join(errors[:5]))
     committed = sum(o.committed / o.elapsed for o in outcomes)
     refused = sum(sum(o.refused.values()) / o.elapsed for o in outcomes)
-    return committed, refused, sum(o.committed + o.warm_up for o in outcomes)
+    attempts = sum(o.committed + sum(o.refused.values()) for o in outcomes)
+    cpu_ms = 1000 * sum(o.cpu for o in outcomes) / max(attempts, 1)
+    return Run(
+        path, count, committed, refused, cpu_ms, sum(o.committed + o.warm_up for o in outcomes)
+    )
 
 
 def main() -> None:
     args = options()
-    counts = [int(c) for c in args.clients.split(",") if c.strip()]
     server = os.environ.get("LETS_BENCH_DATABASE_URL", DEFAULT_SERVER)
     console = Console(width=120)
     with (
@@ -91,49 +103,51 @@ def main() -> None:
     ):
         owner = payments_db.bench_app(payments_db.owner_url(server, database))
         payments_db.migrate_and_grant(owner)
-        console.print(
-            f"provisioning {args.schemes} x {args.accounts} accounts, pgbench -s {args.scale}"
-        )
+        console.print(f"provisioning {args.schemes} x {args.accounts} accounts, -s {args.scale}")
         schemes = payments_db.provision(owner, args.schemes, args.accounts)
         payments_programs.pgbench_init(server, pgbench_db, args.scale)
-        app_url = payments_db.app_role_url(server, database)
-        runs, committed_so_far = [], 0
+        bench = Bench(args, server, pgbench_db, owner, payments_db.app_role_url(server, database))
         if args.trace:
-            committed_so_far += payments_clients.trace_round_trips(app_url, schemes[0])
-        pgbench_at: dict[int, float] = {}
-        timeout = args.seconds + 300
-        for count in counts:
-            load = payments_programs.load_average()
-            outcomes = payments_clients.run_clients(
-                payments_clients.ops_client, count, timeout, app_url, schemes, args.seconds
-            )
-            committed, refused, total = measure(outcomes, "operations", count)
-            committed_so_far += total
-            payments_db.audit(owner, committed_so_far)
-            pgbench_at[count] = payments_programs.pgbench_tps(
-                server, pgbench_db, count, args.seconds
-            )
-            runs.append(Run("operations", count, committed, refused, pgbench_at[count], load))
-            console.print(
-                f"operations x{count}: {committed:.0f}/s, pgbench {pgbench_at[count]:.0f} tps"
-            )
+            bench.committed += payments_clients.trace_round_trips(bench.app_url, schemes[0])
+        for count in [int(c) for c in args.clients.split(",") if c.strip()]:
+            bench.run("operations", count, payments_clients.ops_client, bench.app_url, schemes)
+            console.print(bench.runs[-1].summary)
         if args.http_clients:
-            count = args.http_clients
-            load = payments_programs.load_average()
-            with payments_programs.gunicorn(app_url, args.http_workers) as base_url:
-                outcomes = payments_clients.run_clients(
-                    payments_clients.http_client, count, timeout, base_url, schemes, args.seconds
-                )
-            committed, refused, total = measure(outcomes, "HTTP", count)
-            committed_so_far += total
-            payments_db.audit(owner, committed_so_far)
-            if count not in pgbench_at:
-                pgbench_at[count] = payments_programs.pgbench_tps(
-                    server, pgbench_db, count, args.seconds
-                )
-            runs.append(Run("HTTP", count, committed, refused, pgbench_at[count], load))
+            with payments_programs.gunicorn(bench.app_url, args.http_workers) as base_url:
+                client = payments_clients.http_client
+                bench.run("HTTP", args.http_clients, client, base_url, schemes)
         payments_db.dispose(owner)
-    console.print(report(runs, args))
+    console.print(report(bench.runs, args))
+
+
+@dataclass
+class Bench:
+    """The runs so far, and what each new run needs: the databases and the app's URL."""
+
+    args: argparse.Namespace
+    server: str
+    pgbench_db: str
+    owner: Flask
+    app_url: str
+    runs: list[Run] = field(default_factory=list)
+    #: payments committed so far, which the audit expects to find
+    committed: int = 0
+    pgbench_at: dict[int, float] = field(default_factory=dict)
+
+    def run(self, path: str, count: int, client: Callable[..., None], *args: Any) -> None:
+        """``count`` clients for ``--seconds``; audit the books; pgbench at ``count``."""
+        load = payments_programs.load_average()
+        timeout = self.args.seconds + 300
+        outcomes = payments_clients.run_clients(client, count, timeout, *args, self.args.seconds)
+        run = measure(outcomes, path, count)
+        self.committed += run.total
+        payments_db.audit(self.owner, self.committed)
+        if count not in self.pgbench_at:
+            self.pgbench_at[count] = payments_programs.pgbench_tps(
+                self.server, self.pgbench_db, count, self.args.seconds
+            )
+        run.pgbench, run.load = self.pgbench_at[count], load
+        self.runs.append(run)
 
 
 def report(runs: list[Run], args: argparse.Namespace) -> Table:
@@ -147,6 +161,7 @@ def report(runs: list[Run], args: argparse.Namespace) -> Table:
         "clients",
         "payments/s",
         "refused/s",
+        "client CPU ms",
         "pgbench tps",
         "ratio",
         "target",
@@ -161,6 +176,7 @@ def report(runs: list[Run], args: argparse.Namespace) -> Table:
             str(run.clients),
             f"{run.committed:.0f}",
             f"{run.refused:.0f}",
+            f"{run.cpu_ms:.2f}",
             f"{run.pgbench:.0f}",
             f"{run.ratio:.0%}{met}",
             target,
