@@ -27,6 +27,17 @@ from lets_tenants.accounts.models import Account
 
 TRADE_STATES = ("pending", "cleared", "rejected", "expired")
 CURRENCIES = ("payer", "payee")
+_LEG_NAMESPACE = uuid.UUID("0b6f3c52-8a43-4d55-9d3e-5f2f6c1f7a21")
+
+
+def hold_id(trade_id: uuid.UUID) -> uuid.UUID:
+    """The id of a trade's payer leg (the hold), derived so that a replay finds it."""
+    return uuid.uuid5(_LEG_NAMESPACE, f"{trade_id}:hold")
+
+
+def payee_leg_id(trade_id: uuid.UUID) -> uuid.UUID:
+    """The id of a trade's payee leg, derived from the trade's."""
+    return uuid.uuid5(_LEG_NAMESPACE, f"{trade_id}:payee")
 
 
 class Trade(Model):

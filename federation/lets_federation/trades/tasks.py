@@ -1,10 +1,12 @@
-"""Jobs of the federation: clear one trade; sweep expired and stale pending trades."""
+"""Jobs of the federation: clear a trade (with a batch of others); sweep expired and stale
+pending trades."""
 
 from __future__ import annotations
 
 import logging
 
-from lets_federation.trades.settlement import settle, sweep
+from lets_federation.trades.batch import batch_size, clear_batch
+from lets_federation.trades.settlement import sweep
 from lets_platform.jobs import actor
 
 log = logging.getLogger(__name__)
@@ -15,10 +17,12 @@ SWEEP_EVERY = 60
 
 @actor(max_retries=20, min_backoff=200, max_backoff=30_000)
 def clear_trade(trade_id: str) -> None:
-    """Clear or reject one trade; a redelivered message finds it decided and does nothing."""
-    trade = settle(trade_id)
-    if trade is not None:
-        log.info("trade %s: %s %s", trade_id, trade.state, trade.reason or "")
+    """Clear or reject a trade together with up to ``LETS_FEDERATION_BATCH_SIZE`` other
+    pending ones; a redelivered message finds its trade decided and does nothing."""
+    decided = clear_batch(trade_id, extra=batch_size())
+    if decided:
+        cleared = sum(d.state == "cleared" for d in decided)
+        log.info("trade %s: batch of %d, %d cleared", trade_id, len(decided), cleared)
 
 
 @actor(max_retries=3)
