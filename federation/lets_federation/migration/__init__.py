@@ -3,6 +3,8 @@ report (CSV, PDF) and the read-only guard of a closed scheme (see ``operations``
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 
@@ -11,10 +13,14 @@ def init_app(app: Flask) -> None:
     from lets_federation.migration import models  # noqa: F401  (declares the tables)
     from lets_federation.migration.api import blp, refuse_writes_to_closed
     from lets_federation.migration.cli import init_cli
+    from lets_federation.migration.operations import BATCH_SIZE
     from lets_federation.migration.tasks import RESUME_EVERY, resume_migrations
     from lets_platform import jobs, migrate
     from lets_platform.api import register
 
+    app.config.setdefault(
+        "LETS_MIGRATION_BATCH_SIZE", int(os.environ.get("LETS_MIGRATION_BATCH_SIZE", BATCH_SIZE))
+    )
     register(app, blp)
     app.before_request(refuse_writes_to_closed)
     jobs.every(RESUME_EVERY, resume_migrations)

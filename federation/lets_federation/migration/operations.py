@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from lets_federation.migration.destinations import Destination, destination_account
@@ -35,7 +36,7 @@ from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
 from lets_tenants.ledger.operations import void_pending
 
-#: Members moved per batch (one transaction, one message).
+#: Members moved per batch (one transaction, one message); ``LETS_MIGRATION_BATCH_SIZE``.
 BATCH_SIZE = 200
 MANAGE = "federation.manage"
 READ = "federation.read_all"
@@ -223,7 +224,8 @@ def _send_next(run: MigrationRun) -> None:
         from lets_federation.migration.tasks import migrate_batch
         from lets_platform import jobs
 
-        jobs.send_after_commit(migrate_batch, str(run.id))
+        size = int(current_app.config.get("LETS_MIGRATION_BATCH_SIZE", BATCH_SIZE))
+        jobs.send_after_commit(migrate_batch, str(run.id), size)
 
 
 def resume_running() -> int:
