@@ -3,15 +3,17 @@ one listed first is answered, whichever account happens to be locked first."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import update
 
 from lets_platform.db import db
 from lets_platform.tenancy.models import Scheme
-from lets_platform.testing import assert_problem, db_state
+from lets_platform.testing import Api, assert_problem, db_state, dispose, make_app
 from lets_tenants.accounts.operations import change_account
 from lets_tenants.ledger.operations import transfer
 
@@ -23,13 +25,25 @@ def world(scheme_with_members) -> SimpleNamespace:
     return scheme_with_members("wiltshire")
 
 
-def _pay(w: SimpleNamespace, who: str, **body: Any) -> Any:
-    return w.as_[who].post(w.path + "/transfers", {"payer": "alice", "payee": "bob", **body})
+@pytest.fixture(scope="module")
+def core(database_url: str) -> Iterator[Flask]:
+    """The ledger core alone, on the tests' database: with the federation loaded, its guard
+    refuses every write to a closed scheme before the ledger, as ``scheme_closed``."""
+    app = make_app(database_url, LETS_MODULES="lets_tenants")
+    yield app
+    dispose(app)
 
 
-def _refused(w: SimpleNamespace, who: str, status: int, code: str, **body: Any) -> None:
+def _pay(w: SimpleNamespace, who: str, app: Flask | None = None, **body: Any) -> Any:
+    client = w.as_[who] if app is None else Api(app.test_client(), w.as_[who].token)
+    return client.post(w.path + "/transfers", {"payer": "alice", "payee": "bob", **body})
+
+
+def _refused(
+    w: SimpleNamespace, who: str, status: int, code: str, app: Flask | None = None, **body: Any
+) -> None:
     before = db_state()
-    assert_problem(_pay(w, who, **body), status, code)
+    assert_problem(_pay(w, who, app, **body), status, code)
     assert db_state() == before
 
 
@@ -68,24 +82,24 @@ def test_an_unknown_payee_comes_before_a_closed_payer(world):
     _refused(world, "olive", 404, "payee_not_found", payee="nobody", amount="1.00")
 
 
-def test_a_closed_account_comes_before_a_scheme_that_does_not_trade(world):
+def test_a_closed_account_comes_before_a_scheme_that_does_not_trade(world, core):
     change_account(world.scheme, "bob", actor=None, status="closed")
     db.session.execute(update(Scheme).where(Scheme.id == world.scheme.id).values(status="closed"))
     db.session.commit()
-    _refused(world, "alice", 409, "account_closed", amount="1.00")
+    _refused(world, "alice", 409, "account_closed", core, amount="1.00")
 
 
-def test_a_suspended_account_comes_before_a_scheme_that_does_not_trade(world):
+def test_a_suspended_account_comes_before_a_scheme_that_does_not_trade(world, core):
     change_account(world.scheme, "bob", actor=None, status="suspended")
     db.session.execute(update(Scheme).where(Scheme.id == world.scheme.id).values(status="closed"))
     db.session.commit()
-    _refused(world, "alice", 409, "account_suspended", amount="1.00")
+    _refused(world, "alice", 409, "account_suspended", core, amount="1.00")
 
 
-def test_a_scheme_that_does_not_trade_comes_before_the_credit_limit(world):
+def test_a_scheme_that_does_not_trade_comes_before_the_credit_limit(world, core):
     db.session.execute(update(Scheme).where(Scheme.id == world.scheme.id).values(status="closed"))
     db.session.commit()
-    _refused(world, "alice", 409, "scheme_not_trading", amount="500.00")
+    _refused(world, "alice", 409, "scheme_not_trading", core, amount="500.00")
 
 
 def test_the_credit_limit_comes_before_the_upper_limit_when_the_payer_is_older(world):
