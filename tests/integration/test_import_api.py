@@ -144,6 +144,15 @@ def test_a_person_known_to_the_hub_is_found_by_email_not_doubled(w, scheme_with_
     assert db.session.scalar(count) == 1
 
 
+def test_a_file_of_central_accounts_only_opens_them_without_members(w):
+    accounts = HEADER + "fund,Fund,,5.00,,,central\nbudget,Budget,,-5.00,-10.00,,central\n"
+
+    body = _upload(w, accounts).json
+
+    assert (body["members"], body["central_accounts"]) == (0, 2)
+    assert (_account(w, "budget").balance, _account(w, "budget").membership_id) == (-500, None)
+
+
 def test_every_bad_row_is_reported_with_its_line_and_code(w):
     accounts = HEADER + (
         "Bad Handle,Bad,bad@example.org,0,,,\n"  # 2
