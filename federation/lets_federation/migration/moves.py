@@ -1,31 +1,39 @@
-"""Moving one account's balance to its destination through the federation, exactly once.
+"""Moving a batch of balances to their destinations through the federation, set-wise.
 
 A credit balance B in the closing scheme is a trade from the member there to their
 account at the destination, exact in the closing scheme's currency: B leaves for the
-closing scheme's federation account, and the destination's federation account pays the
+closing scheme's federation account and the destination's federation account pays the
 converted amount in. A debit is the reverse trade, exact on the closing side too, so the
-closing account always ends at zero. The trade is recorded as cleared with both legs
-posted and the positions and residues moved, as ``trades.settlement`` does, so every
-federation audit check holds; unlike a member's trade it passes no limit: a migration
-carries a debit or a credit wherever it goes (the destination account's floor or ceiling
-is widened to hold it). Trade and leg ids derive from the run and the account.
+closing account always ends at zero. Each trade is recorded as cleared with both legs
+posted, and the positions, pair flows and residues move as ``trades.settlement`` moves
+them, so every federation audit check holds; unlike a member's trade it passes no
+limit: a migration carries a debit or a credit wherever it goes (the receiving account's
+floor or ceiling is widened to hold it). A batch is a handful of statements whatever its
+size: the legs, trades and balance changes are written with one statement each.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
-from sqlalchemy import case, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import BigInteger, bindparam, case, insert, select, update
 
 from lets_federation.positions.models import PairFlow, Position
-from lets_federation.positions.operations import add_residue, ensure_position
+from lets_federation.positions.operations import ensure_position
 from lets_federation.rates.operations import current_rate
 from lets_federation.trades.models import Trade
 from lets_federation.trades.settlement import hold_id, payee_leg_id
-from lets_federation.units import AmountTooSmall, Quote, Side, quote
+from lets_federation.units import (
+    AmountTooSmall,
+    Side,
+    parse_fraction,
+    quote,
+    store_fraction,
+)
 from lets_platform.db import db, utcnow
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
@@ -42,7 +50,7 @@ def trade_id_for(run_id: uuid.UUID, account_id: int) -> uuid.UUID:
 
 @dataclass(frozen=True)
 class Moved:
-    """What one move did: signed like the balance that left the closing scheme."""
+    """What one move did, signed like the balance that left the closing scheme."""
 
     balance: int
     #: Minor units of the destination's currency credited (+) or debited (-) there.
@@ -54,191 +62,243 @@ class Moved:
 
 
 @dataclass(frozen=True)
-class End:
-    scheme: Scheme
-    account: Account
+class Move:
+    """One balance to move: the closing account and the account that receives it."""
+
+    key: int
+    account_id: int
+    dest_scheme_id: int
+    dest_account_id: int
+    memo: str
 
 
-def move_balance(run_id: uuid.UUID, source: End, dest: End, memo: str) -> Moved:
-    """Move ``source.account``'s whole balance to ``dest.account`` through the federation.
+@dataclass
+class _Books:
+    """Everything a batch writes, gathered before it is written."""
 
-    Args:
-        run_id: the migration run; with the account it names the trade and its legs.
-        memo: what both legs say (the run, the other side).
-    Returns:
-        the amounts moved. Keeps: each scheme's ledger sums to zero; positions sum to zero;
-        federation account + position changes at the trade's rates == residue, per scheme;
-        the source account ends at zero.
-    """
-    db.session.refresh(source.account, ["balance", "held"])
-    balance = source.account.balance
-    if balance == 0:
-        return Moved(0, 0, 0, Fraction(0), Fraction(0), None)
-    credit = balance > 0
-    payer, payee = (source, dest) if credit else (dest, source)
-    currency = "payer" if credit else "payee"  # the closing side is exact
-    try:
-        q = quote(abs(balance), currency, _side(payer.scheme), _side(payee.scheme))
-    except AmountTooSmall:
-        return _absorb(run_id, source, balance, memo)
-    tid = trade_id_for(run_id, source.account.id)
-    _post(
-        payer.scheme, payer.account, _federation(payer.scheme), q.payer_amount, hold_id(tid), memo
-    )
-    _post(
-        payee.scheme,
-        _federation(payee.scheme),
-        payee.account,
-        q.payee_amount,
-        payee_leg_id(tid),
-        memo,
-    )
-    _record_trade(tid, payer, payee, q, currency, memo)
-    known = {
-        sid: _shift(sid, delta)
-        for sid, delta in sorted(
-            [(payer.scheme.id, -q.fed_amount), (payee.scheme.id, q.fed_amount)]
+    legs: list[dict[str, Any]] = field(default_factory=list)
+    trades: list[dict[str, Any]] = field(default_factory=list)
+    deltas: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    positions: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    pairs: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
+    residues: dict[int, Fraction] = field(default_factory=lambda: defaultdict(Fraction))
+
+
+class Batch:
+    """The schemes, rates and federation accounts of one batch, read once."""
+
+    def __init__(self, run_id: uuid.UUID, source: Scheme, dest_ids: set[int]) -> None:
+        self.run_id = run_id
+        ids = dest_ids | {source.id}
+        self.schemes = {
+            s.id: s for s in db.session.scalars(select(Scheme).where(Scheme.id.in_(ids)))
+        }
+        self.sides = {
+            sid: Side(s.currency_decimals, current_rate(s)) for sid, s in self.schemes.items()
+        }
+        self.federation = dict(
+            db.session.execute(
+                select(Account.scheme_id, Account.id).where(
+                    Account.scheme_id.in_(ids), Account.name == FEDERATION_ACCOUNT
+                )
+            ).all()
         )
-    }
-    _shift_pair(payer.scheme.id, payee.scheme.id, q.fed_amount)
-    add_residue(payer.scheme.id, q.payer_residue, known)
-    add_residue(payee.scheme.id, q.payee_residue, known)
-    out, into = (q.payer_residue, q.payee_residue) if credit else (q.payee_residue, q.payer_residue)
-    sign = 1 if credit else -1
-    moved_in = q.payee_amount if credit else q.payer_amount
-    return Moved(balance, sign * moved_in, sign * q.fed_amount, out, into, tid)
+        self.source = source
+        self.books = _Books()
+        self.now = utcnow()
 
+    def move_all(self, moves: list[Move]) -> dict[int, Moved]:
+        """Move every balance (read now, under the run's lock) and write the books.
 
-def _absorb(run_id: uuid.UUID, source: End, balance: int, memo: str) -> Moved:
-    """A balance too small to convert: it goes to the closing scheme's federation account
-    and its residue (exact), so the account still closes at zero and the audit holds."""
-    tid = trade_id_for(run_id, source.account.id)
-    federation = _federation(source.scheme)
-    payer, payee = (source.account, federation) if balance > 0 else (federation, source.account)
-    _post(source.scheme, payer, payee, abs(balance), hold_id(tid), memo + " (too small to convert)")
-    add_residue(source.scheme.id, Fraction(balance))
-    return Moved(balance, 0, 0, Fraction(balance), Fraction(0), None)
-
-
-def _side(scheme: Scheme) -> Side:
-    return Side(scheme.currency_decimals, current_rate(scheme))
-
-
-def _federation(scheme: Scheme) -> Account:
-    account = db.session.scalar(
-        select(Account).where(Account.scheme_id == scheme.id, Account.name == FEDERATION_ACCOUNT)
-    )
-    if account is None:
-        raise LookupError(f"{scheme.slug} has no federation account")
-    return account
-
-
-def _post(
-    scheme: Scheme, payer: Account, payee: Account, amount: int, tid: uuid.UUID, memo: str
-) -> None:
-    """A posted transfer of kind ``federation`` that passes no limit: the payer's floor is
-    lowered, the payee's ceiling raised, as far as the amount needs."""
-    now = utcnow()
-    db.session.execute(
-        _insert(Transfer).values(
-            id=tid,
-            scheme_id=scheme.id,
-            payer_id=payer.id,
-            payee_id=payee.id,
-            amount=amount,
-            memo=memo[:500],
-            state="posted",
-            kind="federation",
-            channel="online",
-            created_at=now,
-            posted_at=now,
+        Returns:
+            what moved, by ``Move.key``. Keeps: each scheme's ledger sums to zero;
+            positions sum to zero; federation account + position changes at the trades'
+            rates == residue, per scheme; every closing account ends at zero.
+        """
+        balances = dict(
+            db.session.execute(
+                select(Account.id, Account.balance).where(
+                    Account.id.in_([m.account_id for m in moves])
+                )
+            ).all()
         )
-    )
-    new_payer = Account.balance - amount
-    new_payee = Account.balance + amount
-    _update(
-        payer,
-        balance=new_payer,
-        min_balance=case(
-            (new_payer - Account.held < Account.min_balance, new_payer - Account.held),
-            else_=Account.min_balance,
-        ),
-    )
-    _update(
-        payee,
-        balance=new_payee,
-        max_balance=case((Account.max_balance < new_payee, new_payee), else_=Account.max_balance),
-    )
+        moved = {m.key: self._plan(m, balances[m.account_id]) for m in moves}
+        self._write()
+        return moved
 
-
-def _update(account: Account, **values: object) -> None:
-    db.session.execute(
-        update(Account)
-        .where(Account.id == account.id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(account)
-
-
-def _record_trade(
-    tid: uuid.UUID, payer: End, payee: End, q: Quote, currency: str, memo: str
-) -> None:
-    now = utcnow()
-    payer_rate, payee_rate = current_rate(payer.scheme), current_rate(payee.scheme)
-    db.session.execute(
-        _insert(Trade).values(
-            id=tid,
-            payer_scheme_id=payer.scheme.id,
-            payer_account_id=payer.account.id,
-            payee_scheme_id=payee.scheme.id,
-            payee_account_id=payee.account.id,
-            currency=currency,
-            payer_amount=q.payer_amount,
-            payee_amount=q.payee_amount,
-            fed_amount=q.fed_amount,
-            payer_rate_num=payer_rate.numerator,
-            payer_rate_den=payer_rate.denominator,
-            payee_rate_num=payee_rate.numerator,
-            payee_rate_den=payee_rate.denominator,
-            state="cleared",
-            memo=memo[:500],
-            created_at=now,
-            expires_at=now,
-            decided_at=now,
-            hold_transfer_id=hold_id(tid),
-            payee_leg_id=payee_leg_id(tid),
+    def _plan(self, move: Move, balance: int) -> Moved:
+        if balance == 0:
+            return Moved(0, 0, 0, Fraction(0), Fraction(0), None)
+        source, dest = self.source.id, move.dest_scheme_id
+        credit = balance > 0
+        payer, payee = (source, dest) if credit else (dest, source)
+        payer_acc, payee_acc = (
+            (move.account_id, move.dest_account_id)
+            if credit
+            else (move.dest_account_id, move.account_id)
         )
+        currency = "payer" if credit else "payee"  # the closing side is exact
+        try:
+            q = quote(abs(balance), currency, self.sides[payer], self.sides[payee])
+        except AmountTooSmall:
+            return self._absorb(move, balance)
+        tid = trade_id_for(self.run_id, move.account_id)
+        self._leg(payer, payer_acc, self.federation[payer], q.payer_amount, hold_id(tid), move.memo)
+        self._leg(
+            payee, self.federation[payee], payee_acc, q.payee_amount, payee_leg_id(tid), move.memo
+        )
+        self._trade(tid, payer, payer_acc, payee, payee_acc, currency, q, move.memo)
+        books = self.books
+        books.positions[payer] -= q.fed_amount
+        books.positions[payee] += q.fed_amount
+        low, high = sorted((payer, payee))
+        books.pairs[(low, high)] += q.fed_amount if payer == low else -q.fed_amount
+        books.residues[payer] += q.payer_residue
+        books.residues[payee] += q.payee_residue
+        out, into = (
+            (q.payer_residue, q.payee_residue) if credit else (q.payee_residue, q.payer_residue)
+        )
+        sign = 1 if credit else -1
+        return Moved(
+            balance,
+            sign * (q.payee_amount if credit else q.payer_amount),
+            sign * q.fed_amount,
+            out,
+            into,
+            tid,
+        )
+
+    def _absorb(self, move: Move, balance: int) -> Moved:
+        """A balance too small to convert goes to the closing scheme's federation account
+        and its residue (exact): the account still closes at zero and the audit holds."""
+        source = self.source.id
+        federation = self.federation[source]
+        payer, payee = (
+            (move.account_id, federation) if balance > 0 else (federation, move.account_id)
+        )
+        tid = trade_id_for(self.run_id, move.account_id)
+        self._leg(source, payer, payee, abs(balance), hold_id(tid), move.memo + " (too small)")
+        self.books.residues[source] += Fraction(balance)
+        return Moved(balance, 0, 0, Fraction(balance), Fraction(0), None)
+
+    def _leg(
+        self, scheme_id: int, payer: int, payee: int, amount: int, tid: uuid.UUID, memo: str
+    ) -> None:
+        self.books.legs.append(
+            {
+                "id": tid,
+                "scheme_id": scheme_id,
+                "payer_id": payer,
+                "payee_id": payee,
+                "amount": amount,
+                "memo": memo[:500],
+                "state": "posted",
+                "kind": "federation",
+                "channel": "online",
+                "created_at": self.now,
+                "posted_at": self.now,
+            }
+        )
+        self.books.deltas[payer] -= amount
+        self.books.deltas[payee] += amount
+
+    def _trade(
+        self,
+        tid: uuid.UUID,
+        payer: int,
+        payer_acc: int,
+        payee: int,
+        payee_acc: int,
+        currency: str,
+        q: Any,
+        memo: str,
+    ) -> None:
+        payer_rate, payee_rate = self.sides[payer].rate, self.sides[payee].rate
+        self.books.trades.append(
+            {
+                "id": tid,
+                "payer_scheme_id": payer,
+                "payer_account_id": payer_acc,
+                "payee_scheme_id": payee,
+                "payee_account_id": payee_acc,
+                "currency": currency,
+                "payer_amount": q.payer_amount,
+                "payee_amount": q.payee_amount,
+                "fed_amount": q.fed_amount,
+                "payer_rate_num": payer_rate.numerator,
+                "payer_rate_den": payer_rate.denominator,
+                "payee_rate_num": payee_rate.numerator,
+                "payee_rate_den": payee_rate.denominator,
+                "state": "cleared",
+                "memo": memo[:500],
+                "created_at": self.now,
+                "expires_at": self.now,
+                "decided_at": self.now,
+                "hold_transfer_id": hold_id(tid),
+                "payee_leg_id": payee_leg_id(tid),
+            }
+        )
+
+    def _write(self) -> None:
+        books = self.books
+        if books.legs:
+            db.session.execute(insert(Transfer), books.legs)
+        if books.trades:
+            db.session.execute(insert(Trade), books.trades)
+        if books.deltas:
+            db.session.execute(
+                _MOVE_BALANCE,
+                [{"aid": a, "delta": d} for a, d in sorted(books.deltas.items()) if d],
+            )
+        for scheme_id in sorted(set(books.positions) | set(books.residues)):
+            _position(scheme_id, books.positions.get(scheme_id, 0), books.residues.get(scheme_id))
+        for (low, high), delta in sorted(books.pairs.items()):
+            _pair(low, high, delta)
+
+
+_C = Account.__table__.c
+_DELTA = bindparam("delta", type_=BigInteger())
+_NEW = _C.balance + _DELTA
+#: One account's balance moved past any limit: its floor lowered or ceiling raised to hold it.
+_MOVE_BALANCE = (
+    update(Account.__table__)
+    .where(_C.id == bindparam("aid"))
+    .values(
+        balance=_NEW,
+        min_balance=case((_NEW - _C.held < _C.min_balance, _NEW - _C.held), else_=_C.min_balance),
+        max_balance=case((_C.max_balance < _NEW, _NEW), else_=_C.max_balance),
     )
+)
 
 
-def _shift(scheme_id: int, delta: int) -> str:
-    """Move one position by ``delta``, past any limit; returns its stored residue."""
+def _position(scheme_id: int, delta: int, residue: Fraction | None) -> None:
+    """Move one position past any limit and add the batch's residues to its residue."""
     ensure_position(scheme_id)
-    statement = (
+    current = db.session.execute(
         update(Position)
         .where(Position.scheme_id == scheme_id)
         .values(position=Position.position + delta, updated_at=utcnow())
         .returning(Position.residue)
         .execution_options(synchronize_session=False)
-    )
-    return str(db.session.execute(statement).scalar_one())
+    ).scalar_one()
+    if residue:
+        db.session.execute(
+            update(Position)
+            .where(Position.scheme_id == scheme_id)
+            .values(residue=store_fraction(parse_fraction(current) + residue))
+            .execution_options(synchronize_session=False)
+        )
 
 
-def _shift_pair(payer_scheme_id: int, payee_scheme_id: int, fed: int) -> None:
-    low, high = sorted((payer_scheme_id, payee_scheme_id))
-    delta = fed if payer_scheme_id == low else -fed
-    statement = _insert(PairFlow).values(
-        scheme_a_id=low, scheme_b_id=high, net_flow=delta, max_net_flow=None
-    )
+def _pair(low: int, high: int, delta: int) -> None:
+    dialect = db.session.get_bind().dialect.name
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PairFlow)
+    statement = upsert.values(scheme_a_id=low, scheme_b_id=high, net_flow=delta, max_net_flow=None)
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["scheme_a_id", "scheme_b_id"],
             set_={"net_flow": PairFlow.net_flow + delta},
         )
     )
-
-
-def _insert(model: type) -> postgresql.Insert | sqlite.Insert:
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

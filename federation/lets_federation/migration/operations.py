@@ -19,9 +19,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from lets_federation.migration.destinations import Destination, destination_account
+from lets_federation.migration.destinations import Destination, arrivals
 from lets_federation.migration.models import MigrationItem, MigrationRun
-from lets_federation.migration.moves import End, move_balance
+from lets_federation.migration.moves import Batch, Move
 from lets_federation.trades.models import Trade
 from lets_federation.trades.settlement import settle
 from lets_federation.units import store_fraction
@@ -161,8 +161,8 @@ def run_batch(run_id: Any, size: int = BATCH_SIZE) -> bool:
         .limit(size)
     ).all()
     source = db.session.get_one(Scheme, run.scheme_id)
-    for item in items:
-        _move_item(run, source, item)
+    if items:
+        _move_items(run, source, list(items))
     run.done += len(items)
     if run.done < run.total:
         return True
@@ -181,18 +181,31 @@ def _lock(run_id: Any) -> MigrationRun | None:
     return db.session.scalar(query)
 
 
-def _move_item(run: MigrationRun, source: Scheme, item: MigrationItem) -> None:
-    account = db.session.get_one(Account, item.account_id)
-    dest = db.session.get_one(Scheme, item.dest_scheme_id)
-    there = destination_account(source, account, dest, item.dest_name)
-    memo = f"Balance migration of {source.slug}/{account.name} to {dest.slug}/{there.name}"
-    moved = move_balance(run.id, End(source, account), End(dest, there), memo)
-    item.dest_name = there.name
-    item.balance_before = moved.balance
-    item.amount_moved, item.fed_amount = moved.amount, moved.fed_amount
-    item.residue_out = store_fraction(moved.residue_out)
-    item.residue_in = store_fraction(moved.residue_in)
-    item.trade_id, item.state, item.done_at = moved.trade_id, "done", utcnow()
+def _move_items(run: MigrationRun, source: Scheme, items: list[MigrationItem]) -> None:
+    """Move the items' balances in one go and mark each done with what it moved."""
+    there = arrivals(source, items)
+    batch = Batch(run.id, source, {i.dest_scheme_id for i in items})
+    moves = [
+        Move(
+            key=item.id,
+            account_id=item.account_id,
+            dest_scheme_id=item.dest_scheme_id,
+            dest_account_id=there[item.id].account_id,
+            memo=f"Balance migration of {source.slug}/{item.name} to "
+            f"{batch.schemes[item.dest_scheme_id].slug}/{there[item.id].name}",
+        )
+        for item in items
+    ]
+    moved = batch.move_all(moves)
+    now = utcnow()
+    for item in items:
+        done = moved[item.id]
+        item.dest_name = there[item.id].name
+        item.balance_before = done.balance
+        item.amount_moved, item.fed_amount = done.amount, done.fed_amount
+        item.residue_out = store_fraction(done.residue_out)
+        item.residue_in = store_fraction(done.residue_in)
+        item.trade_id, item.state, item.done_at = done.trade_id, "done", now
 
 
 def _finish(run: MigrationRun, source: Scheme) -> None:
