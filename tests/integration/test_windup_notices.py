@@ -3,36 +3,62 @@ commits, with the deadline and their own position; a redelivered message sends n
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from dramatiq import Worker
+from flask import Flask
 
 from lets_federation.windup import tasks
 from lets_federation.windup.models import WindUpNotice
 from lets_federation.windup.operations import decide
-from lets_platform import mail
+from lets_platform import mail, testing
 from lets_platform.db import db
 from lets_platform.jobs import broker_of
+from lets_platform.tenancy import scope
+from lets_platform.tenancy.models import Scheme
+from lets_platform.tenancy.operations import provision_scheme
 from lets_tenants.ledger.operations import transfer
+from lets_tenants.membership.operations import add_member
 
 DEADLINE = date.today() + timedelta(days=30)
 
 
 @pytest.fixture
-def outbox(ctx):
-    shutil.rmtree(mail.outbox_path(), ignore_errors=True)
-    broker_of(ctx).flush_all()  # messages other tests left on the in-process broker
-    return ctx
+def app(database_url, tmp_path) -> Iterator[Flask]:
+    """An app of its own, so that the jobs' actors are bound to its broker and to it."""
+    app = testing.make_app(database_url, instance_path=str(tmp_path))
+    with app.app_context():
+        scope.allow_all()
+        yield app
+        testing.empty_tables()
+        db.session.remove()
+    testing.dispose(app)
 
 
 @pytest.fixture
-def avon(outbox, scheme_with_members):
-    world = scheme_with_members("avon", network="south-west")
-    transfer(world.scheme, payer="alice", payee="bob", amount="12.50", entered_by=None)
+def avon(app) -> Scheme:
+    """Avon in the south-west: alice -12.50, bob +12.50, olive 0."""
+    scheme = provision_scheme(
+        slug="avon",
+        name="Avon",
+        network="south-west",
+        currency_code="AVN",
+        currency_name="Avon units",
+        default_min_balance="-100.00",
+    )
+    for handle in ("alice", "bob", "olive"):
+        add_member(
+            scheme,
+            email=f"{handle}@avon.test",
+            display_name=handle.title(),
+            handle=handle,
+            actor=None,
+        )
+    transfer(scheme, payer="alice", payee="bob", amount="12.50", entered_by=None)
     db.session.commit()
-    return world
+    return scheme
 
 
 def _run_jobs(app) -> None:
@@ -51,15 +77,15 @@ def _by_recipient() -> dict[str, object]:
     return {str(m["To"]): m for m in mail.read_outbox()}
 
 
-def _decide(world) -> None:
-    decide(world.scheme, votes_for=2, votes_against=1, deadline=DEADLINE, actor=None)
+def _decide(scheme: Scheme) -> None:
+    decide(scheme, votes_for=2, votes_against=1, deadline=DEADLINE, actor=None)
 
 
-def test_every_member_gets_a_notice_of_the_deadline_and_their_own_position(ctx, avon):
+def test_every_member_gets_a_notice_of_the_deadline_and_their_own_position(app, avon):
     _decide(avon)
     db.session.commit()
 
-    _run_jobs(ctx)
+    _run_jobs(app)
 
     sent = _by_recipient()
     assert set(sent) == {"alice@avon.test", "bob@avon.test", "olive@avon.test"}
@@ -70,23 +96,23 @@ def test_every_member_gets_a_notice_of_the_deadline_and_their_own_position(ctx, 
     assert "South West regional pool" in " ".join(alice.split())
 
 
-def test_nothing_is_sent_when_the_decision_rolls_back(ctx, avon):
+def test_nothing_is_sent_when_the_decision_rolls_back(app, avon):
     _decide(avon)
     db.session.rollback()
 
-    _run_jobs(ctx)
+    _run_jobs(app)
 
     assert mail.read_outbox() == []
 
 
-def test_a_redelivered_notice_is_not_sent_twice(ctx, avon):
+def test_a_redelivered_notice_is_not_sent_twice(app, avon):
     _decide(avon)
     db.session.commit()
-    _run_jobs(ctx)
+    _run_jobs(app)
     notice = db.session.query(WindUpNotice).first()
 
     tasks.send_wind_up_notice.send(notice.id)
-    _run_jobs(ctx)
+    _run_jobs(app)
 
     assert len(mail.read_outbox()) == 3
     assert db.session.query(WindUpNotice).filter(WindUpNotice.sent_at.is_(None)).count() == 0
