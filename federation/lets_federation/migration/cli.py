@@ -4,15 +4,19 @@ OTHER``: start (or resume) the migration job, and follow it with a progress bar.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 
 import click
-from flask import Flask
+from dramatiq.brokers.stub import StubBroker
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from lets_federation.migration import starts
 from lets_federation.migration.models import MigrationRun
+from lets_federation.migration.operations import run_batch
+from lets_platform import jobs
 from lets_platform.cli import transactional
 from lets_platform.db import db
 
@@ -52,20 +56,26 @@ def _report(run: MigrationRun, scheme: str, follow: bool) -> None:
         follow_run(run.id)
 
 
-def follow_run(run_id: object) -> None:
-    """Poll the run's progress and draw it until it is finished."""
+def follow_run(run_id: uuid.UUID) -> None:
+    """Draw the run's progress until it is finished: polling it while workers run the job,
+    or, with the embedded in-process broker (no worker outside), running its batches here."""
+    inline = isinstance(jobs.broker_of(current_app), StubBroker)
     columns = (TextColumn("moving balances"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns) as bar:
         task = None
         while True:
             db.session.rollback()  # a fresh snapshot each poll
-            run = db.session.get_one(MigrationRun, run_id)
+            run = db.session.get_one(MigrationRun, run_id, populate_existing=True)
             if task is None:
                 task = bar.add_task("migration", total=run.total)
             bar.update(task, completed=run.done)
             if run.state == "finished":
                 break
-            time.sleep(POLL_EVERY)
+            if inline:
+                run_batch(run_id, int(current_app.config["LETS_MIGRATION_BATCH_SIZE"]))
+                db.session.commit()
+            else:
+                time.sleep(POLL_EVERY)
     click.echo("finished: every account is closed at zero")
 
 
