@@ -18,9 +18,9 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, bindparam, case, insert, select, update
+from sqlalchemy import BigInteger, Table, bindparam, case, insert, select, update
 
 from lets_federation.positions.models import PairFlow, Position
 from lets_federation.positions.operations import ensure_position
@@ -256,12 +256,13 @@ class Batch:
             _pair(low, high, delta)
 
 
-_C = Account.__table__.c
+_ACCOUNTS = cast(Table, Account.__table__)
+_C = _ACCOUNTS.c
 _DELTA = bindparam("delta", type_=BigInteger())
 _NEW = _C.balance + _DELTA
 #: One account's balance moved past any limit: its floor lowered or ceiling raised to hold it.
 _MOVE_BALANCE = (
-    update(Account.__table__)
+    update(_ACCOUNTS)
     .where(_C.id == bindparam("aid"))
     .values(
         balance=_NEW,

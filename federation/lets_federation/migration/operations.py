@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from lets_federation.migration.destinations import Destination, arrivals
 from lets_federation.migration.models import MigrationItem, MigrationRun
@@ -138,7 +138,7 @@ def _add_items(
             }
         )
     if rows:
-        db.session.execute(MigrationItem.__table__.insert(), rows)
+        db.session.execute(insert(MigrationItem), rows)
     return len(rows)
 
 
