@@ -15,13 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import dramatiq
 import psycopg
 from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, create_engine, func, make_url, select, text
 from sqlalchemy.pool import NullPool
 
-from lets_platform import migrate
+from lets_platform import jobs, migrate
 from lets_platform.app import create_app
 from lets_platform.config import normalise_database_url
 from lets_platform.db import db
@@ -108,6 +109,20 @@ def make_app(
     app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": app_url.render_as_string(False)})
     app.config["LETS_TEST_OWNER_URL"] = database_url
     return app
+
+
+@contextmanager
+def keep_jobs_bound() -> Iterator[None]:
+    """Let a test build another app (``create_app`` binds the jobs to the newest app and
+    its broker) and afterwards bind the jobs back to the app and broker they had."""
+    bound_app, bound_broker = jobs._app, jobs._broker
+    try:
+        yield
+    finally:
+        jobs._app, jobs._broker = bound_app, bound_broker
+        dramatiq.set_broker(bound_broker)
+        for declared in jobs._actors:
+            jobs.bind(declared, bound_broker)
 
 
 def _ensure_role(role: str) -> None:

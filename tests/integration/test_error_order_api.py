@@ -13,7 +13,14 @@ from sqlalchemy import update
 
 from lets_platform.db import db
 from lets_platform.tenancy.models import Scheme
-from lets_platform.testing import Api, assert_problem, db_state, dispose, make_app
+from lets_platform.testing import (
+    Api,
+    assert_problem,
+    db_state,
+    dispose,
+    keep_jobs_bound,
+    make_app,
+)
 from lets_tenants.accounts.operations import change_account
 from lets_tenants.ledger.operations import transfer
 
@@ -29,9 +36,10 @@ def world(scheme_with_members) -> SimpleNamespace:
 def core(database_url: str) -> Iterator[Flask]:
     """The ledger core alone, on the tests' database: with the federation loaded, its guard
     refuses every write to a closed scheme before the ledger, as ``scheme_closed``."""
-    app = make_app(database_url, LETS_MODULES="lets_tenants")
-    yield app
-    dispose(app)
+    with keep_jobs_bound():
+        app = make_app(database_url, LETS_MODULES="lets_tenants")
+        yield app
+        dispose(app)
 
 
 def _pay(w: SimpleNamespace, who: str, app: Flask | None = None, **body: Any) -> Any:

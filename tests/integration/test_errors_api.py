@@ -20,7 +20,14 @@ from sqlalchemy import update
 from lets_platform.app import create_app
 from lets_platform.db import db
 from lets_platform.tenancy.models import Scheme
-from lets_platform.testing import Api, assert_problem, db_state, dispose, make_app
+from lets_platform.testing import (
+    Api,
+    assert_problem,
+    db_state,
+    dispose,
+    keep_jobs_bound,
+    make_app,
+)
 from lets_tenants.accounts.operations import change_account
 from lets_tenants.invoices.operations import decline_invoice, send_invoice
 from lets_tenants.ledger.operations import correct, transfer
@@ -215,19 +222,19 @@ def test_each_named_error_is_a_problem_and_writes_nothing(world, api, code):
 
 
 def test_an_unreachable_database_is_temporarily_unavailable(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "LETS_INSTANCE_PATH": str(tmp_path),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/folder/lets.sqlite",
-        }
-    )
-    try:
-        with app.app_context():
-            response = Api(app.test_client(), "no-such-token").get("/schemes")
-    finally:
-        dispose(app)
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "LETS_INSTANCE_PATH": str(tmp_path),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/no/such/folder/lets.sqlite",
+    }
+    with keep_jobs_bound():
+        app = create_app(settings)
+        try:
+            with app.app_context():
+                response = Api(app.test_client(), "no-such-token").get("/schemes")
+        finally:
+            dispose(app)
 
     assert_problem(response, 503, "temporarily_unavailable")
 
@@ -235,15 +242,16 @@ def test_an_unreachable_database_is_temporarily_unavailable(tmp_path):
 def test_a_scheme_that_is_not_trading_is_scheme_not_trading(world, database_url):
     """The ledger core alone: with the federation loaded, its guard refuses every write to
     a closed scheme earlier, as ``scheme_closed``."""
-    core = make_app(database_url, LETS_MODULES="lets_tenants")
-    _not_trading(world)
-    db.session.commit()
-    before = db_state()
-    try:
-        client = Api(core.test_client(), world.as_["alice"].token)
-        response = client.post(world.path + "/transfers", _pay())
-    finally:
-        dispose(core)
+    with keep_jobs_bound():
+        core = make_app(database_url, LETS_MODULES="lets_tenants")
+        try:
+            _not_trading(world)
+            db.session.commit()
+            before = db_state()
+            client = Api(core.test_client(), world.as_["alice"].token)
+            response = client.post(world.path + "/transfers", _pay())
+        finally:
+            dispose(core)
 
     assert_problem(response, 409, "scheme_not_trading")
     assert db_state() == before
