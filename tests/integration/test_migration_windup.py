@@ -115,3 +115,26 @@ def test_a_scheme_without_a_wind_up_cannot_be_migrated(create_scheme):
     create_scheme("london")
     with pytest.raises(starts.NotWindingUp):
         starts.start_wind_up("london", actor=None)
+
+
+def test_a_new_scheme_is_provisioned_from_selected_pool_accounts(winding_up, create_scheme):
+    wes, _ = winding_up
+    wind_up(wes)
+    pool = pool_of(wes)
+    newtown = create_scheme("newtown", rate="8", network="wessex")
+    run = starts.start_provision(pool.slug, into="newtown", members=["bob"], actor=None)
+    db.session.commit()
+    run_to_end(run.id)
+    assert balances(newtown)["bob"] == -3200  # -4.00 hours at 8 per hour
+    pool_accounts = {
+        a.name: a for a in db.session.scalars(select(Account).where(Account.scheme_id == pool.id))
+    }
+    assert (pool_accounts["bob"].balance, pool_accounts["bob"].status) == (0, "closed")
+    assert pool_accounts["dave"].status == "active"
+    assert db.session.get_one(Scheme, pool.id).status == "active"
+    assert invariants.run_all() == []
+
+
+def test_only_a_pools_accounts_provision_a_scheme(winding_up):
+    with pytest.raises(starts.ProvisionInvalid):
+        starts.start_provision("wiltshire", into="bright", members=["alice"], actor=None)

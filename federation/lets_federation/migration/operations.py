@@ -60,8 +60,12 @@ def open_run(
     destination_of: Callable[[Account], Destination],
     actor: Person | None,
     wind_up_id: int | None = None,
+    accounts: list[Account] | None = None,
 ) -> MigrationRun:
     """Close ``scheme`` to writes and record what moves where; idempotent per ``run_id``.
+
+    With ``accounts`` (a provision from a pool) only those move: they are suspended, the
+    scheme stays open.
 
     Returns:
         the run (the existing one if it was opened already). The first batch is sent
@@ -73,9 +77,14 @@ def open_run(
         return existing
     if scheme.status == "closed":
         raise SchemeClosed(f"{scheme.slug} is closed already.")
-    scheme.status = "closed"
-    db.session.flush()
-    _decide_pending(scheme)
+    if accounts is None:
+        scheme.status = "closed"
+        db.session.flush()
+        _decide_pending(scheme)
+        accounts = _all_accounts(scheme)
+    else:
+        for account in accounts:
+            account.status = "suspended"
     run = MigrationRun(
         id=run_id,
         scheme_id=scheme.id,
@@ -86,7 +95,7 @@ def open_run(
     )
     db.session.add(run)
     db.session.flush()
-    run.total = _add_items(run, scheme, destination_of)
+    run.total = _add_items(run, scheme, accounts, destination_of)
     record(
         "migration.started",
         f"scheme:{scheme.slug}",
@@ -112,15 +121,24 @@ def _decide_pending(scheme: Scheme) -> None:
         void_pending(scheme, transfer_id, "scheme_closed")
 
 
+def _all_accounts(scheme: Scheme) -> list[Account]:
+    """Every member account, and every central account with a balance."""
+    return list(
+        db.session.scalars(
+            select(Account)
+            .where(Account.scheme_id == scheme.id, Account.kind != "federation")
+            .where((Account.kind == "member") | (Account.balance != 0))
+            .order_by(Account.id)
+        )
+    )
+
+
 def _add_items(
-    run: MigrationRun, scheme: Scheme, destination_of: Callable[[Account], Destination]
+    run: MigrationRun,
+    scheme: Scheme,
+    accounts: list[Account],
+    destination_of: Callable[[Account], Destination],
 ) -> int:
-    accounts = db.session.scalars(
-        select(Account)
-        .where(Account.scheme_id == scheme.id, Account.kind != "federation")
-        .where((Account.kind == "member") | (Account.balance != 0))
-        .order_by(Account.id)
-    ).all()
     rows = []
     for account in accounts:
         where = destination_of(account)
@@ -210,13 +228,13 @@ def _move_items(run: MigrationRun, source: Scheme, items: list[MigrationItem]) -
 
 def _finish(run: MigrationRun, source: Scheme) -> None:
     """Close every account of the scheme at zero and the run; the wind-up is closed."""
-    if run.kind != "provision":
-        db.session.execute(
-            update(Account)
-            .where(Account.scheme_id == source.id, Account.balance == 0, Account.held == 0)
-            .values(status="closed")
-            .execution_options(synchronize_session=False)
-        )
+    closing = update(Account).where(
+        Account.scheme_id == source.id, Account.balance == 0, Account.held == 0
+    )
+    if run.kind == "provision":  # only the accounts that moved out of the pool
+        moved = select(MigrationItem.account_id).where(MigrationItem.run_id == run.id)
+        closing = closing.where(Account.id.in_(moved))
+    db.session.execute(closing.values(status="closed").execution_options(synchronize_session=False))
     run.state, run.finished_at = "finished", utcnow()
     if run.wind_up_id is not None:
         from lets_federation.migration.destinations import close_wind_up
@@ -252,7 +270,7 @@ def resume_running() -> int:
 def latest_run(scheme: Scheme) -> MigrationRun:
     run = db.session.scalar(
         select(MigrationRun)
-        .where(MigrationRun.scheme_id == scheme.id, MigrationRun.kind != "provision")
+        .where(MigrationRun.scheme_id == scheme.id)
         .order_by(MigrationRun.started_at.desc())
         .limit(1)
     )

@@ -19,8 +19,12 @@ from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme
 from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.accounts.models import Account
+from lets_tenants.accounts.operations import AccountNotFound
 
 NotWindingUp = _error("not_winding_up", 409, "The scheme has no wind-up decision to carry out.")
+ProvisionInvalid = _error(
+    "provision_invalid", 422, "Pool accounts move into an active scheme, not another pool."
+)
 MergeInvalid = _error(
     "merge_invalid", 422, "A scheme merges into another scheme that is open (not a pool)."
 )
@@ -83,6 +87,47 @@ def start_merge(slug: str, *, into: str, actor: Person | None) -> MigrationRun:
         destination_of=_all_to(scheme, target),
         actor=actor,
     )
+
+
+def start_provision(
+    pool_slug: str, *, into: str, members: list[str], actor: Person | None
+) -> MigrationRun:
+    """Move selected pool accounts into a newly provisioned scheme: memberships created
+    there under the same handles (``member`` role only), each balance through the
+    federation; the pool accounts close at zero, the pool stays open.
+
+    Raises:
+        scheme_not_found, not_permitted, provision_invalid, account_not_found.
+    """
+    _require(actor)
+    pool, target = get_scheme(pool_slug), get_scheme(into)
+    if pool.kind != "pool" or target.kind == "pool" or target.status != "active" or not members:
+        raise ProvisionInvalid(f"{into} is not an active scheme to fill from the pool {pool_slug}.")
+    handles = sorted(set(members))
+    run_id = run_id_for("provision", f"{pool.id}:{target.id}:{','.join(handles)}")
+    accounts = []
+    if db.session.get(MigrationRun, run_id) is None:
+        accounts = [_pool_account(pool, handle) for handle in handles]
+    return open_run(
+        pool,
+        kind="provision",
+        run_id=run_id,
+        central=target,
+        destination_of=_all_to(pool, target),
+        actor=actor,
+        accounts=accounts,
+    )
+
+
+def _pool_account(pool: Scheme, handle: str) -> Account:
+    account = db.session.scalar(
+        select(Account).where(
+            Account.scheme_id == pool.id, Account.name == handle, Account.kind == "member"
+        )
+    )
+    if account is None or account.status == "closed":
+        raise AccountNotFound(f"There is no open member account {handle!r} in {pool.slug}.")
+    return account
 
 
 def _require(actor: Person | None) -> None:
