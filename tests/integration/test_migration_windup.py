@@ -20,7 +20,7 @@ from lets_platform import clock, invariants
 from lets_platform.db import db
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
-from lets_tenants.accounts.operations import open_central_account
+from lets_tenants.accounts.operations import AccountNotFound, open_central_account
 from lets_tenants.ledger.operations import transfer
 
 
@@ -138,3 +138,15 @@ def test_a_new_scheme_is_provisioned_from_selected_pool_accounts(winding_up, cre
 def test_only_a_pools_accounts_provision_a_scheme(winding_up):
     with pytest.raises(starts.ProvisionInvalid):
         starts.start_provision("wiltshire", into="bright", members=["alice"], actor=None)
+
+
+def test_a_handle_that_is_not_in_the_pool_is_not_found_and_nothing_moves(winding_up, create_scheme):
+    wes, _ = winding_up
+    wind_up(wes)
+    create_scheme("newtown", rate="8", network="wessex")
+    with pytest.raises(AccountNotFound):  # alice went to bright, not to the pool
+        starts.start_provision(
+            pool_of(wes).slug, into="newtown", members=["bob", "alice"], actor=None
+        )
+    db.session.rollback()
+    assert run_of(pool_of(wes)) is None

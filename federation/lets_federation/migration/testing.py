@@ -38,6 +38,8 @@ def sums_to_zero(scheme: Scheme) -> bool:
     return int(total or 0) == 0
 
 
-def run_of(scheme: Scheme) -> MigrationRun:
+def run_of(scheme: Scheme) -> MigrationRun | None:
+    """The scheme's migration run (the one its balances leave by), if any."""
     db.session.expire_all()
-    return db.session.scalars(select(MigrationRun).where(MigrationRun.scheme_id == scheme.id)).one()
+    query = select(MigrationRun).where(MigrationRun.scheme_id == scheme.id)
+    return db.session.scalars(query).one_or_none()
