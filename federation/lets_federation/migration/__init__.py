@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from lets_federation.migration.cli import init_cli
     from lets_federation.migration.operations import BATCH_SIZE
     from lets_federation.migration.tasks import RESUME_EVERY, resume_migrations
-    from lets_platform import jobs, migrate
+    from lets_platform import demo, jobs, migrate
     from lets_platform.api import register
 
     app.config.setdefault(
@@ -26,3 +26,6 @@ def init_app(app: Flask) -> None:
     jobs.every(RESUME_EVERY, resume_migrations)
     migrate.protect("migration_items")  # the closure report is kept with the closed scheme
     init_cli(app)
+    from lets_federation.migration.demo import seed
+
+    demo.register(60, "merge", seed)  # after the wind-up's demo (50)
