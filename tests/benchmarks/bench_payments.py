@@ -49,6 +49,7 @@ class Run:
     #: payments committed, warm-up included (for the audit's count)
     total: int
     pgbench: float = 0.0
+    pgbench_cpu_ms: float = 0.0
     load: str = ""
 
     @property
@@ -96,7 +97,7 @@ def measure(outcomes: list[payments_clients.Outcome], path: str, count: int) -> 
 def main() -> None:
     args = options()
     server = os.environ.get("LETS_BENCH_DATABASE_URL", DEFAULT_SERVER)
-    console = Console(width=120)
+    console = Console(width=140)
     with (
         payments_db.scratch_database(server, "lets_bench") as database,
         payments_db.scratch_database(server, "lets_bench_pgbench") as pgbench_db,
@@ -132,7 +133,8 @@ class Bench:
     runs: list[Run] = field(default_factory=list)
     #: payments committed so far, which the audit expects to find
     committed: int = 0
-    pgbench_at: dict[int, float] = field(default_factory=dict)
+    #: pgbench's tps and its client CPU ms per transaction, by client count
+    pgbench_at: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     def run(self, path: str, count: int, client: Callable[..., None], *args: Any) -> None:
         """``count`` clients for ``--seconds``; audit the books; pgbench at ``count``."""
@@ -146,7 +148,7 @@ class Bench:
             self.pgbench_at[count] = payments_programs.pgbench_tps(
                 self.server, self.pgbench_db, count, self.args.seconds
             )
-        run.pgbench, run.load = self.pgbench_at[count], load
+        (run.pgbench, run.pgbench_cpu_ms), run.load = self.pgbench_at[count], load
         self.runs.append(run)
 
 
@@ -163,6 +165,7 @@ def report(runs: list[Run], args: argparse.Namespace) -> Table:
         "refused/s",
         "client CPU ms",
         "pgbench tps",
+        "pgbench CPU ms",
         "ratio",
         "target",
         "load (1 5 15)",
@@ -178,6 +181,7 @@ def report(runs: list[Run], args: argparse.Namespace) -> Table:
             f"{run.refused:.0f}",
             f"{run.cpu_ms:.2f}",
             f"{run.pgbench:.0f}",
+            f"{run.pgbench_cpu_ms:.3f}",
             f"{run.ratio:.0%}{met}",
             target,
             run.load,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from sqlalchemy import make_url
 from lets_platform.config import normalise_database_url
 
 _TPS = re.compile(r"^tps = ([0-9.]+) \(without initial connection time\)", re.MULTILINE)
+_DONE = re.compile(r"^number of transactions actually processed: (\d+)", re.MULTILINE)
 
 
 def _pg_environment(server_url: str, database: str) -> dict[str, str]:
@@ -46,8 +48,10 @@ def pgbench_init(server_url: str, database: str, scale: int) -> None:
     )
 
 
-def pgbench_tps(server_url: str, database: str, clients: int, seconds: int) -> float:
-    """Run the built-in TPC-B script with ``clients`` clients and threads; its tps."""
+def pgbench_tps(server_url: str, database: str, clients: int, seconds: int) -> tuple[float, float]:
+    """Run the built-in TPC-B script with ``clients`` clients and threads; its tps, and the
+    CPU milliseconds pgbench itself (the client program) spent per transaction."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
         ["pgbench", "-c", str(clients), "-j", str(clients), "-T", str(seconds)],
         env=_pg_environment(server_url, database),
@@ -55,10 +59,12 @@ def pgbench_tps(server_url: str, database: str, clients: int, seconds: int) -> f
         capture_output=True,
         text=True,
     )
-    found = _TPS.search(done.stdout)
-    if found is None:
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    tps, count = _TPS.search(done.stdout), _DONE.search(done.stdout)
+    if tps is None or count is None:
         raise SystemExit(f"pgbench printed no tps:\n{done.stdout}\n{done.stderr}")
-    return float(found.group(1))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return float(tps.group(1)), 1000 * cpu / max(int(count.group(1)), 1)
 
 
 def _free_port() -> int:
