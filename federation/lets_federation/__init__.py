@@ -24,6 +24,8 @@ FEDERATION_UNIT = "one hour of time"
 DEFAULT_TRADE_TTL = 3600
 #: Seconds after which the sweep re-sends clearing for a trade still pending.
 DEFAULT_RESEND_AFTER = 60
+#: Other pending trades one clearing job may settle with its own, in one transaction.
+DEFAULT_BATCH_SIZE = 50
 
 
 def _open_federation_books(scheme: Any, actor: Any = None, **_: Any) -> None:
@@ -51,6 +53,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault(
         "LETS_FEDERATION_RESEND_AFTER",
         int(env.get("LETS_FEDERATION_RESEND_AFTER", DEFAULT_RESEND_AFTER)),
+    )
+    app.config.setdefault(
+        "LETS_FEDERATION_BATCH_SIZE",
+        int(env.get("LETS_FEDERATION_BATCH_SIZE", DEFAULT_BATCH_SIZE)),
     )
     for blueprint in (rates, trades, positions):
         register(app, blueprint)

@@ -20,6 +20,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Row, select
 
+from lets_federation import DEFAULT_BATCH_SIZE
 from lets_federation.positions.models import PairFlow, Position
 from lets_federation.positions.operations import ensure_position
 from lets_federation.trades import writes
@@ -30,9 +31,6 @@ from lets_platform.db import Model, db, utcnow
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
-
-#: Other pending trades a clearing job takes with its own, by default.
-DEFAULT_BATCH_SIZE = 50
 
 _T = Trade.__table__
 _A = Account.__table__
