@@ -16,6 +16,7 @@ from lets_platform.testing import assert_problem, db_state
 from lets_tenants.accounts.models import Account
 from lets_tenants.directory.models import Offer
 from lets_tenants.imports.models import Import
+from lets_tenants.imports.validation import check_accounts
 from lets_tenants.ledger.models import Transfer
 
 HEADER = "handle,display_name,email,balance,min_balance,max_balance,kind\n"
@@ -363,3 +364,22 @@ def test_offers_and_imports_are_seen_only_within_their_scheme(w, scheme_with_mem
         )
         seen = connection.execute(text(f"SELECT DISTINCT scheme_id FROM {table}")).scalars()
         assert set(seen) == {w.scheme.id}
+
+
+def test_a_handle_taken_between_the_checks_and_the_writing_is_a_conflict(w, monkeypatch):
+    """The database's unique constraints are the last wall: a concurrent change is
+    stood in for by checks that miss the taken handle."""
+    from lets_tenants.imports import operations
+
+    def blind(scheme, table):
+        checked = check_accounts(scheme, table)
+        table.problems.clear()
+        return checked
+
+    monkeypatch.setattr(operations, "check_accounts", blind)
+    before = db_state()
+
+    response = _upload(w, HEADER + "alice,Alice,alice9@example.org,0,,,\n")
+
+    assert_problem(response, 409, "import_conflict")
+    assert db_state() == before

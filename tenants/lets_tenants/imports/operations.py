@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lets_platform.audit.operations import record
 from lets_platform.db import db, utcnow
@@ -30,6 +31,10 @@ from lets_tenants.membership.operations import SchemeNotOpen
 
 ImportInvalid = _error(
     "import_invalid", 422, "The import has problems; nothing was written. Fix every row listed."
+)
+
+ImportConflict = _error(
+    "import_conflict", 409, "Another change took a handle or email of the import meanwhile."
 )
 
 ACCOUNT_COLUMNS = (
@@ -76,6 +81,8 @@ def import_scheme(
         the sum of its transfers.
     Raises:
         scheme_not_open: the scheme is not active.
+        import_conflict: a concurrent change took a handle or email after the checks
+            (the database's unique constraints catch it); nothing is written.
         import_invalid: with ``errors``, every problem found (file, line, column, code,
             message; at most ``MAX_LISTED``, ``errors_total`` counts them); nothing is
             written.
@@ -95,6 +102,24 @@ def import_scheme(
     )
     if dry_run:
         return summary
+    try:
+        done = _write(scheme, summary, checked, new_offers, existing, actor)
+    except IntegrityError:
+        raise ImportConflict(
+            "A handle or email of the file was taken by another change while the import "
+            "ran; nothing was written. Run it again to see which."
+        ) from None
+    return replace(summary, record=done, created_at=done.created_at)
+
+
+def _write(
+    scheme: Scheme,
+    summary: Summary,
+    checked: Checked,
+    new_offers: list[NewOffer],
+    existing: dict[str, int],
+    actor: Person | None,
+) -> Import:
     ids, memberships = write_accounts(scheme, checked.accounts, checked.persons, actor)
     done = _record(scheme, summary, actor)
     post_opening_balances(
@@ -106,7 +131,7 @@ def import_scheme(
     )
     write_offers(scheme, new_offers, {**existing, **memberships})
     db.session.flush()
-    return replace(summary, record=done, created_at=done.created_at)
+    return done
 
 
 def _check(
