@@ -28,6 +28,24 @@ blp = Blueprint(
 )
 
 
+_FILE = {"type": "string", "format": "binary"}
+_TEXT = {"type": "string", "description": "the CSV file's text"}
+#: The upload as OpenAPI describes it: the same fields as multipart files or JSON text.
+REQUEST_BODY = {
+    "required": True,
+    "content": {
+        media: {
+            "schema": {
+                "type": "object",
+                "required": ["accounts"],
+                "properties": {"accounts": kind, "offers": kind, "dry_run": {"type": "boolean"}},
+            }
+        }
+        for media, kind in (("multipart/form-data", _FILE), ("application/json", _TEXT))
+    },
+}
+
+
 def _upload() -> dict[str, Any]:
     """The files and ``dry_run`` from a multipart form, or from a JSON body."""
     try:
@@ -50,6 +68,7 @@ def _upload() -> dict[str, Any]:
 
 
 @blp.route("/imports", methods=["POST"])
+@blp.doc(requestBody=REQUEST_BODY)
 @blp.response(201, ImportOut)
 @blp.alt_response(200, schema=ImportOut, description="A dry run: what would be written")
 def create_import(scheme: str) -> Any:

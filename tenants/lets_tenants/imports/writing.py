@@ -28,42 +28,37 @@ def write_accounts(
     by name (handle)."""
     now = utcnow()
     members = [a for a in accounts if a.kind == "member"]
-    new_people = [
-        {"email": a.email, "display_name": a.display_name, "is_admin": False}
-        | {"created_at": now, "failed_logins": 0}
-        for a in members
-        if a.email not in persons
-    ]
-    person_ids = {**persons, **_insert(Person, new_people, "email", "id")}
+    person_ids = {**persons, **_new_persons(members, persons, now)}
     memberships = _insert(
         Membership,
         [
-            {
-                "scheme_id": scheme.id,
-                "person_id": person_ids[a.email or ""],
-                "handle": a.handle,
-                "display_name": a.display_name,
-                "status": "active",
-                "joined_at": now,
-            }
+            {"scheme_id": scheme.id, "person_id": person_ids[a.email or ""]}
+            | {"handle": a.handle, "display_name": a.display_name}
+            | {"status": "active", "joined_at": now}
             for a in members
         ],
         "handle",
-        "id",
     )
+    granted_by = actor.id if actor else None
     grants = [
-        {
-            "person_id": person_ids[a.email or ""],
-            "scheme_id": scheme.id,
-            "role": "member",
-            "granted_by_id": actor.id if actor else None,
-            "granted_at": now,
-        }
+        {"person_id": person_ids[a.email or ""], "scheme_id": scheme.id, "role": "member"}
+        | {"granted_by_id": granted_by, "granted_at": now}
         for a in members
     ]
     _insert(RoleGrant, grants)
     rows = [_account_row(scheme, a, memberships.get(a.handle), now) for a in accounts]
-    return _insert(Account, rows, "name", "id"), memberships
+    return _insert(Account, rows, "name"), memberships
+
+
+def _new_persons(members: list[NewAccount], known: dict[str, int], now: Any) -> dict[str, int]:
+    """Insert the persons no one knows yet by email; returns their ids by email."""
+    rows = [
+        {"email": a.email, "display_name": a.display_name, "is_admin": False}
+        | {"created_at": now, "failed_logins": 0}
+        for a in members
+        if a.email not in known
+    ]
+    return _insert(Person, rows, "email")
 
 
 def _account_row(
