@@ -315,6 +315,21 @@ def test_a_member_may_not_import(w):
     assert db_state() == before
 
 
+def test_the_national_body_may_import_into_any_scheme(w, create_admin, token_for):
+    as_nadia = w.as_["olive"].as_(token_for(create_admin()))
+    w.as_["nadia"] = as_nadia
+
+    assert _upload(w, ACCOUNTS, who="nadia").status_code == 201
+
+
+def test_a_handle_of_an_existing_member_is_taken_and_the_member_is_left_alone(w):
+    before = db_state()
+    accounts = HEADER + "alice,Alice Other,alice@elsewhere.org,0,,,\n"
+
+    assert _errors(_upload(w, accounts)) == [("accounts", 2, "handle_taken")]
+    assert db_state() == before
+
+
 def test_the_import_is_recorded_with_who_and_the_files_checksums(w):
     import hashlib
 
