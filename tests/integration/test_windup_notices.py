@@ -28,13 +28,14 @@ DEADLINE = date.today() + timedelta(days=30)
 @pytest.fixture
 def app(database_url, tmp_path) -> Iterator[Flask]:
     """An app of its own, so that the jobs' actors are bound to its broker and to it."""
-    app = testing.make_app(database_url, instance_path=str(tmp_path))
-    with app.app_context():
-        scope.allow_all()
-        yield app
-        testing.empty_tables()
-        db.session.remove()
-    testing.dispose(app)
+    with testing.keep_jobs_bound():
+        app = testing.make_app(database_url, instance_path=str(tmp_path))
+        with app.app_context():
+            scope.allow_all()
+            yield app
+            testing.empty_tables()
+            db.session.remove()
+        testing.dispose(app)
 
 
 @pytest.fixture
