@@ -202,7 +202,7 @@ def _warm_up(env: dict[str, str]) -> None:
     resume_migrations.send()
     client = redis.Redis.from_url(env["LETS_REDIS_URL"])
     key = f"{env['LETS_REDIS_NAMESPACE']}:{resume_migrations.queue_name}.msgs"
-    wait_until(lambda: client.hlen(key) == 0, 120, "the worker to start")
+    wait_until(lambda: client.hlen(key) == 0, 600, "the worker to start")
     client.close()
 
 
