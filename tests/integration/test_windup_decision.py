@@ -128,3 +128,23 @@ def _script_info(app):
     from flask.cli import ScriptInfo
 
     return ScriptInfo(create_app=lambda: app)
+
+
+def test_a_meeting_in_the_future_is_invalid_and_writes_nothing(national, avon):
+    before = db_state()
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+
+    response = national.post("/schemes/avon/wind-up", _ballot(10, 1, meeting_date=tomorrow))
+
+    assert_problem(response, 422, "validation_failed")
+    assert db_state() == before
+
+
+def test_the_command_line_records_a_choice_given_on_paper(ctx, national, avon):
+    national.post("/schemes/avon/wind-up", _ballot(10, 1))
+    args = ["schemes", "wind-up-choice", "avon", "alice", "pool", "--handle", "alice-avon"]
+
+    result = CliRunner().invoke(main, args, obj=_script_info(ctx))
+
+    assert result.exit_code == 0, result.output
+    assert "avon/alice -> pool-south-west/alice-avon" in result.output

@@ -3,13 +3,17 @@ debit (a payment may not take its payer below zero), and no new member joins."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
 
 from lets_federation.trades.operations import settle
 from lets_federation.windup.operations import decide
+from lets_platform import invariants
 from lets_platform.db import db
+from lets_platform.errors import LetsError
+from lets_platform.tenancy.operations import get_scheme
 from lets_platform.testing import assert_problem, db_state
 from lets_tenants.ledger.operations import transfer
 
@@ -134,3 +138,36 @@ def test_an_active_scheme_keeps_its_credit_limits(scheme_with_members, balance):
 
     assert response.status_code == 201, response.json
     assert balance(world.scheme, "alice") == -5000
+
+
+def test_concurrent_payments_never_take_a_creditor_below_zero(ctx, avon, balance):
+    """bob holds 30.00; eight payments of 10.00 at once: three are paid, five refused."""
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+    db.session.commit()  # the test's session holds no transaction (SQLite lock)
+
+    def pay(_index: int) -> None:
+        try:
+            with ctx.app_context():
+                found = get_scheme("avon")
+                try:
+                    transfer(found, payer="bob", payee="olive", amount="10.00", entered_by=None)
+                    db.session.commit()
+                    outcomes.append("posted")
+                except LetsError as exc:
+                    db.session.rollback()
+                    outcomes.append(exc.code)
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=pay, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(outcomes) == ["exceeds_wind_up_limit"] * 5 + ["posted"] * 3
+    assert balance(avon.scheme, "bob") == 0
+    assert invariants.run_all() == []
