@@ -20,9 +20,9 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, and_, bindparam, func, select, update
+from sqlalchemy import BigInteger, Table, and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -230,12 +230,11 @@ def _check_status(account: Account, allow_suspended: bool) -> None:
         raise AccountSuspended(f"The account {account.name!r} is suspended.")
 
 
+_TRANSFERS = cast(Table, Transfer.__table__)
 #: INSERT ... ON CONFLICT (id) DO NOTHING RETURNING the row, loaded as a Transfer; by dialect.
 _INSERTS = {
     name: select(Transfer).from_statement(
-        insert(Transfer.__table__)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(*Transfer.__table__.c)
+        insert(_TRANSFERS).on_conflict_do_nothing(index_elements=["id"]).returning(*_TRANSFERS.c)
     )
     for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
@@ -252,7 +251,7 @@ def _statuses(allow_suspended: bool) -> tuple[str, ...]:
 
 
 #: The accounts table's columns, for the prebuilt statements of the payment path below.
-_C = Account.__table__.c
+_C = cast(Table, Account.__table__).c
 _AMOUNT = bindparam("amount", type_=BigInteger())
 
 
@@ -263,7 +262,7 @@ def _conditional(values: dict[str, Any], limit: Any) -> dict[bool, Any]:
     its time in the database rather than in building and compiling statements.
     """
     return {
-        allowed: update(Account.__table__)
+        allowed: update(cast(Table, Account.__table__))
         .where(_C.id == bindparam("account_id"), _C.status.in_(_statuses(allowed)), limit)
         .values(values)
         .returning(_C.id)
