@@ -11,8 +11,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from lets_federation.windup.models import WindUp, WindUpNotice
-from lets_platform import clock, jobs, mail
+from lets_platform import clock, jobs
 from lets_platform.db import db
+from lets_platform.mail import message, send
 from lets_platform.money import format_amount
 from lets_platform.tenancy import scope
 from lets_tenants.accounts.models import Account
@@ -55,7 +56,7 @@ def deliver(notice_id: int) -> bool:
     wind_up = db.session.get_one(WindUp, notice.wind_up_id)
     membership = db.session.get_one(Membership, notice.membership_id)
     subject, body = render(wind_up, membership)
-    mail.send(mail.message(notice.email, subject, body))
+    send(message(notice.email, subject, body))
     notice.sent_at = clock.now()
     return True
 
