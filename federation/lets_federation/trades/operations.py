@@ -36,8 +36,9 @@ from lets_platform.errors import (
 )
 from lets_platform.identity.models import Person
 from lets_platform.money import Money
+from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
-from lets_platform.tenancy.operations import SchemeNotFound, get_scheme
+from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import FEDERATION_ACCOUNT, is_owner
 from lets_tenants.membership.models import Membership
@@ -114,8 +115,7 @@ def start_trade(
     payee_slug, payee_handle = _split(payee, "payee")
     if payer_slug == payee_slug:
         raise SameScheme(f"{payer} and {payee} are both in {payer_slug}.")
-    source = _address(payer_slug, payer_handle, PayerNotFound)
-    target = _address(payee_slug, payee_handle, PayeeNotFound)
+    source, target = _addresses((payer_slug, payer_handle), (payee_slug, payee_handle))
     named = source.scheme if currency == "payer" else target.scheme
     minor = named.currency.parse(amount).minor
     memo = _memo(memo)
@@ -123,11 +123,19 @@ def start_trade(
     wanted = {"payer": payer, "payee": payee, "currency": currency, "amount": minor, "memo": memo}
     if trade_id is not None and (existing := db.session.get(Trade, tid)) is not None:
         return Started(_replay(existing, wanted), False)
-    payer_account = _account(source, PayerNotFound)
-    payee_account = _account(target, PayeeNotFound)
+    payer_account, payee_account, federation = _accounts(source, target)
     _require_may_trade(person, source.scheme, payer_account)
     return _hold_and_record(
-        tid, person, source, target, payer_account, payee_account, currency, minor, memo, wanted
+        tid,
+        person,
+        source,
+        target,
+        (payer_account, federation),
+        payee_account,
+        currency,
+        minor,
+        memo,
+        wanted,
     )
 
 
@@ -136,13 +144,14 @@ def _hold_and_record(
     person: Person | None,
     source: Address,
     target: Address,
-    payer_account: Account,
+    holding: tuple[Account, Account | None],
     payee_account: Account,
     currency: str,
     minor: int,
     memo: str,
     wanted: dict[str, Any],
 ) -> Started:
+    payer_account, federation = holding
     payer_rate, payee_rate = _rate(source.scheme), _rate(target.scheme)
     q = quote(
         minor,
@@ -160,6 +169,7 @@ def _hold_and_record(
         memo=leg_memo(tid, f"to {target.scheme.slug}/{payee_account.name}", memo),
         kind="federation",
         pending=True,
+        accounts=None if federation is None else (payer_account, federation),
     )
     now = utcnow()
     row = _insert(
@@ -223,22 +233,38 @@ def _split(address: Any, field: str) -> tuple[str, str]:
     return slug, handle
 
 
-def _address(slug: str, handle: str, not_found: type[Exception]) -> Address:
-    try:
-        return Address(get_scheme(slug), handle)
-    except SchemeNotFound:
-        raise not_found(f"There is no scheme {slug!r} in the federation.") from None
+def _addresses(payer: tuple[str, str], payee: tuple[str, str]) -> tuple[Address, Address]:
+    """Both schemes in one query; the unit of work may see their rows from now on."""
+    query = select(Scheme).where(Scheme.slug.in_([payer[0], payee[0]]))
+    found = {scheme.slug: scheme for scheme in db.session.scalars(query)}
+    addresses = []
+    for (slug, handle), not_found in ((payer, PayerNotFound), (payee, PayeeNotFound)):
+        if slug not in found:
+            raise not_found(f"There is no scheme {slug!r} in the federation.")
+        addresses.append(Address(found[slug], handle))
+    for address in addresses:
+        scope.allow(address.scheme.id)
+    return addresses[0], addresses[1]
 
 
-def _account(address: Address, not_found: type[Exception]) -> Account:
-    account = db.session.scalar(
-        select(Account).where(
-            Account.scheme_id == address.scheme.id, Account.name == address.handle
+def _accounts(source: Address, target: Address) -> tuple[Account, Account, Account | None]:
+    """The payer's and payee's accounts and the payer scheme's federation account (which
+    the hold pays into), in one query."""
+    query = select(Account).where(
+        (
+            (Account.scheme_id == source.scheme.id)
+            & Account.name.in_([source.handle, FEDERATION_ACCOUNT])
         )
+        | ((Account.scheme_id == target.scheme.id) & (Account.name == target.handle))
     )
-    if account is None or account.kind == "federation":
-        raise not_found(f"There is no account {address.handle!r} in {address.scheme.slug}.")
-    return account
+    found = {(a.scheme_id, a.name): a for a in db.session.scalars(query)}
+    parties = []
+    for address, not_found in ((source, PayerNotFound), (target, PayeeNotFound)):
+        account = found.get((address.scheme.id, address.handle))
+        if account is None or account.kind == "federation":
+            raise not_found(f"There is no account {address.handle!r} in {address.scheme.slug}.")
+        parties.append(account)
+    return parties[0], parties[1], found.get((source.scheme.id, FEDERATION_ACCOUNT))
 
 
 def _require_may_trade(person: Person | None, scheme: Scheme, account: Account) -> None:

@@ -102,6 +102,7 @@ def transfer(
     corrects: uuid.UUID | None = None,
     pending: bool = False,
     allow_suspended: bool = False,
+    accounts: tuple[Account, Account] | None = None,
 ) -> Result:
     """Move ``amount`` from ``payer`` to ``payee`` (account names in ``scheme``).
 
@@ -111,6 +112,9 @@ def transfer(
         pending: hold the amount on the payer (counted against the floor) instead of
             posting; ``post_pending`` or ``void_pending`` finishes it.
         allow_suspended: let a suspended account take part (organisers' corrections).
+        accounts: the payer's and payee's rows, when the caller loaded them in this
+            transaction: neither they nor ``id`` are looked up first (an id that exists
+            already is still found by the insert, undone and replayed).
     Returns:
         the transfer and whether it was created now.
     Raises:
@@ -133,9 +137,9 @@ def transfer(
         "corrects_id": corrects,
     }
     transfer_id = uuid.uuid4() if id is None else parse_id(id)
-    if id is not None and (existing := _find(transfer_id)) is not None:
+    if id is not None and accounts is None and (existing := _find(transfer_id)) is not None:
         return _replay(scheme, existing, wanted)
-    payer_account, payee_account = _accounts(scheme, payer, payee)
+    payer_account, payee_account = accounts or _accounts(scheme, payer, payee)
     for account in (payer_account, payee_account):
         _check_status(account, allow_suspended)
     if not scheme.is_trading:
