@@ -6,11 +6,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from lets_federation.pools.operations import ensure_pool_by_slug
+from lets_platform import invariants
 from lets_platform.db import db
 from lets_platform.tenancy.models import Scheme
 from lets_platform.tenancy.operations import ensure_network
 from lets_platform.testing import assert_problem, db_state
 from lets_tenants.accounts.models import Account
+from lets_tenants.accounts.operations import change_account
+from lets_tenants.ledger.operations import transfer
 from lets_tenants.membership.operations import add_member
 
 
@@ -89,3 +92,80 @@ def test_a_pool_for_an_unknown_network_is_refused(ctx, api, create_admin, token_
     national = api.as_(token_for(create_admin()))
 
     assert_problem(national.post("/pools", {"network": "atlantis"}), 404, "network_not_found")
+
+
+def _pool_with_balances() -> Scheme:
+    """The south-west pool holding pat at -12.00 and sam at +12.00 (FED)."""
+    pool = _pool()
+    for handle in ("pat", "sam"):
+        add_member(
+            pool,
+            email=f"{handle}@example.org",
+            display_name=handle.title(),
+            handle=handle,
+            actor=None,
+            by_migration=True,
+        )
+    change_account(pool, "pat", min_balance="-100.00", actor=None)
+    transfer(pool, payer="pat", payee="sam", amount="12.00", entered_by=None)
+    db.session.commit()
+    return pool
+
+
+NEW_SCHEME = {
+    "slug": "avon-new",
+    "name": "Avon New LETS",
+    "currency": {"code": "AVN", "name": "Avons"},
+    "rate": "10",
+}
+
+
+def test_a_new_scheme_is_provisioned_from_selected_pool_accounts(
+    ctx, api, create_admin, token_for, balance
+):
+    pool = _pool_with_balances()
+    national = api.as_(token_for(create_admin()))
+
+    response = national.post(
+        "/pools/pool-south-west/provision", {"scheme": NEW_SCHEME, "handles": ["pat", "sam"]}
+    )
+
+    assert response.status_code == 201, response.json
+    assert response.json["scheme"]["network"] == "south-west"
+    assert response.json["moved"] == [
+        {"handle": "pat", "pool_balance": "-12.00", "balance": "-120.00"},
+        {"handle": "sam", "pool_balance": "12.00", "balance": "120.00"},
+    ]
+    assert (balance(pool, "pat"), balance(pool, "sam")) == (0, 0)
+    statuses = db.session.scalars(
+        select(Account.status).where(Account.scheme_id == pool.id, Account.kind == "member")
+    )
+    assert set(statuses) == {"closed"}
+    assert invariants.run_all() == []
+
+
+def test_provisioning_with_a_handle_not_in_the_pool_writes_nothing(
+    ctx, api, create_admin, token_for
+):
+    _pool_with_balances()
+    national = api.as_(token_for(create_admin()))
+    before = db_state()
+
+    response = national.post(
+        "/pools/pool-south-west/provision", {"scheme": NEW_SCHEME, "handles": ["pat", "zed"]}
+    )
+
+    body = assert_problem(response, 404, "member_not_found")
+    assert body["handles"] == ["zed"]
+    assert db_state() == before
+
+
+def test_only_a_pool_provisions_schemes_from_its_accounts(
+    ctx, api, create_admin, token_for, scheme_with_members
+):
+    scheme_with_members("wilts", network="south-west")
+    national = api.as_(token_for(create_admin()))
+
+    response = national.post("/pools/wilts/provision", {"scheme": NEW_SCHEME, "handles": ["alice"]})
+
+    assert_problem(response, 404, "not_a_pool")

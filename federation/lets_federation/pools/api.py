@@ -8,16 +8,39 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from lets_federation.pools import operations as ops
+from lets_federation.pools.provision import provision_from_pool
 from lets_platform import permissions
 from lets_platform.api import API_PREFIX
 from lets_platform.auth import current_person
-from lets_platform.tenancy.schemas import SchemeOut
+from lets_platform.money import format_amount
+from lets_platform.tenancy.schemas import SchemeIn, SchemeOut
 
 blp = Blueprint("pools", __name__, url_prefix=API_PREFIX + "/pools", description="Regional pools")
 
 
 class PoolIn(Schema):
     network = fields.String(required=True, metadata={"description": "the network's slug"})
+
+
+class PoolNewSchemeIn(SchemeIn):
+    class Meta:
+        exclude = ("network",)  # the pool's network
+
+
+class PoolProvisionIn(Schema):
+    scheme = fields.Nested(PoolNewSchemeIn, required=True)
+    handles = fields.List(fields.String(), required=True)
+
+
+class PoolArrivalOut(Schema):
+    handle = fields.String()
+    pool_balance = fields.String(metadata={"description": "what left the pool (FED)"})
+    balance = fields.String(metadata={"description": "what arrived, in the new currency"})
+
+
+class PoolProvisionOut(Schema):
+    scheme = fields.Nested(SchemeOut)
+    moved = fields.List(fields.Nested(PoolArrivalOut))
 
 
 @blp.route("", methods=["GET"])
@@ -35,3 +58,36 @@ def ensure_pool(body: dict[str, Any]) -> Any:
     person = current_person()
     permissions.require(person, "pools.manage")
     return ops.ensure_pool_by_slug(body["network"], person)
+
+
+@blp.route("/<pool>/provision", methods=["POST"])
+@blp.arguments(PoolProvisionIn)
+@blp.response(201, PoolProvisionOut)
+def provision(body: dict[str, Any], pool: str) -> dict[str, Any]:
+    """Provision a new scheme in the pool's network and move the named pool accounts in."""
+    person = current_person()
+    permissions.require(person, "pools.manage")
+    fields_in = dict(body["scheme"])
+    currency = fields_in.pop("currency")
+    new, moved = provision_from_pool(
+        pool,
+        scheme={
+            **fields_in,
+            "currency_code": currency["code"],
+            "currency_name": currency["name"],
+            "decimals": currency["decimals"],
+        },
+        handles=body["handles"],
+        actor=person,
+    )
+    return {
+        "scheme": new,
+        "moved": [
+            {
+                "handle": a.handle,
+                "pool_balance": format_amount(a.pool_balance, ops.POOL_DECIMALS),
+                "balance": format_amount(a.balance, new.currency_decimals),
+            }
+            for a in moved
+        ],
+    }

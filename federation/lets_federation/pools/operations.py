@@ -20,7 +20,12 @@ from lets_platform.tenancy.models import Network, Scheme
 from lets_platform.tenancy.operations import NetworkNotFound, provision_scheme
 
 POOL_PREFIX = "pool-"
-POOL_CURRENCY = {"currency_code": "FED", "currency_name": "federation units", "decimals": 2}
+POOL_DECIMALS = 2
+POOL_CURRENCY = {
+    "currency_code": "FED",
+    "currency_name": "federation units",
+    "decimals": POOL_DECIMALS,
+}
 POOL_RATE = "1"
 
 NoRegionalNetwork = _error(
