@@ -15,6 +15,7 @@ from lets_federation.migration.pdf import to_pdf
 from lets_federation.migration.report import build, to_csv
 from lets_federation.migration.testing import run_of, run_to_end
 from lets_federation.units import Side, from_fed
+from lets_platform import invariants
 from lets_platform.db import db
 from lets_tenants.accounts.operations import open_central_account
 from lets_tenants.ledger.operations import transfer
@@ -87,3 +88,23 @@ def test_the_pdf_is_a_pdf(merged):
     lon, _ = merged
     pdf = to_pdf(build(run_of(lon)))
     assert pdf.startswith(b"%PDF-") and len(pdf) > 1000
+
+
+def test_a_balance_too_small_to_convert_closes_at_zero_and_stays_as_residue(
+    create_scheme, create_member
+):
+    tiny = create_scheme("tiny", rate="1000", decimals=4)  # 0.0001 is a tenth of a micro hour
+    create_scheme("bright", rate="12")
+    for handle in ("a", "b"):
+        create_member(tiny, handle)
+    transfer(tiny, payer="a", payee="b", amount="0.0001", entered_by=None)
+    db.session.commit()
+    run_to_end(starts.start_merge("tiny", into="bright", actor=None).id)
+    report = build(run_of(tiny))
+    assert report.reconciles
+    assert (report.closing.residue, report.destinations[0].items) == (0, 0)
+    assert {i.name: (i.balance_before, i.amount_moved, i.residue_out) for i in report.items} == {
+        "a": (-1, 0, "-1/1"),
+        "b": (1, 0, "1/1"),
+    }
+    assert invariants.run_all() == []
