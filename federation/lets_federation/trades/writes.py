@@ -11,9 +11,9 @@ trades are written once.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lets_federation.positions.models import PairFlow, Position
@@ -25,8 +25,9 @@ from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
 from lets_tenants.ledger.operations import MAX_MEMO
 
-_T, _X = Trade.__table__, Transfer.__table__
-_A, _P, _F = Account.__table__, Position.__table__, PairFlow.__table__
+_T, _X = cast(Table, Trade.__table__), cast(Table, Transfer.__table__)
+_A, _P = cast(Table, Account.__table__), cast(Table, Position.__table__)
+_F = cast(Table, PairFlow.__table__)
 
 _HOLDS = (
     update(_X)
