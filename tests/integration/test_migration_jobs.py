@@ -7,13 +7,16 @@ import pytest
 
 from lets_federation.migration import starts, tasks
 from lets_federation.migration.testing import run_of
+from lets_platform import jobs
 from lets_platform.db import db
 from lets_tenants.ledger.operations import transfer
 
 
 @pytest.fixture
-def sent(monkeypatch):
-    """Record the migration's messages instead of sending them."""
+def sent(ctx, monkeypatch):
+    """Record the migration's messages instead of sending them; the actors run in this
+    test's app (another test's CLI may have bound them to its own, since dropped)."""
+    monkeypatch.setattr(jobs, "_app", ctx)
     messages: list[tuple] = []
     monkeypatch.setattr(tasks.migrate_batch, "send", lambda *args: messages.append(args))
     return messages
