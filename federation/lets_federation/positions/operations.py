@@ -1,17 +1,17 @@
-"""Positions and limits: reading the federation ledger, setting scheme and pair limits,
-and moving positions when a trade clears (conditional UPDATEs that carry the limits).
+"""Positions and limits: reading the federation ledger, setting scheme and pair limits.
+
+A trade's positions move in batch clearing (``trades.writes``), within these limits.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lets_federation.positions.models import PairFlow, Position
-from lets_federation.units import format_fed, parse_fed, parse_fraction, store_fraction
+from lets_federation.units import format_fed, parse_fed
 from lets_platform import permissions
 from lets_platform.audit.operations import record
 from lets_platform.db import db, utcnow
@@ -115,109 +115,3 @@ def set_pair_limit(a: str, b: str, *, max_net_flow: Any, actor: Person | None) -
 
 def list_pairs() -> list[PairFlow]:
     return list(db.session.scalars(select(PairFlow).order_by(PairFlow.scheme_a_id)))
-
-
-def move_positions(payer_scheme_id: int, payee_scheme_id: int, fed: int) -> dict[int, str]:
-    """Move ``fed`` micro units from the payer's scheme to the payee's, within every limit.
-
-    The two position rows and the pair row are changed in scheme-id order by conditional
-    UPDATEs, each carrying its limit: the payer's scheme may not sink below its deficit
-    limit, the payee's not rise above its surplus limit, and the pair's net flow not grow
-    beyond its limit. Moves towards zero always pass. Call inside a savepoint: on
-    ``exceeds_federation_limit`` the caller rolls it back.
-
-    Returns:
-        each scheme's stored residue, read by the same UPDATEs (for ``add_residue``).
-    """
-    residues = {}
-    for scheme_id, delta in sorted([(payer_scheme_id, -fed), (payee_scheme_id, fed)]):
-        residue = _move(scheme_id, delta)
-        if residue is None:
-            raise _limit_refusal(scheme_id, delta)
-        residues[scheme_id] = residue
-    _move_pair(payer_scheme_id, payee_scheme_id, fed)
-    return residues
-
-
-def _move(scheme_id: int, delta: int) -> str | None:
-    """Move one position within its limit; returns its residue, or None if refused."""
-    if delta < 0:
-        within = (Position.max_deficit.is_(None)) | (
-            Position.position + delta >= -Position.max_deficit
-        )
-    else:
-        within = (Position.max_surplus.is_(None)) | (
-            Position.position + delta <= Position.max_surplus
-        )
-    statement = (
-        update(Position)
-        .where(Position.scheme_id == scheme_id, within)
-        .values(position=Position.position + delta, updated_at=utcnow())
-        .returning(Position.residue)
-        .execution_options(synchronize_session=False)
-    )
-    moved = db.session.execute(statement).first()
-    if moved is not None:
-        return str(moved[0])
-    if db.session.get(Position, scheme_id) is None:  # a scheme from before its row
-        ensure_position(scheme_id)
-        return _move(scheme_id, delta)
-    return None
-
-
-def _limit_refusal(scheme_id: int, delta: int) -> Exception:
-    position = db.session.get_one(Position, scheme_id, populate_existing=True)
-    slug = db.session.get_one(Scheme, scheme_id).slug
-    if delta < 0:
-        limit = f"deficit limit of {format_fed(position.max_deficit or 0)}"
-    else:
-        limit = f"surplus limit of {format_fed(position.max_surplus or 0)}"
-    return ExceedsFederationLimit(
-        f"{slug} stands at {format_fed(position.position)} federation units; "
-        f"{format_fed(abs(delta))} more would pass its {limit}.",
-        scheme=slug,
-    )
-
-
-def _move_pair(payer_scheme_id: int, payee_scheme_id: int, fed: int) -> None:
-    low, high = sorted((payer_scheme_id, payee_scheme_id))
-    delta = fed if payer_scheme_id == low else -fed
-    new = PairFlow.net_flow + delta
-    within = PairFlow.max_net_flow.is_(None) | (
-        (new <= PairFlow.max_net_flow) if delta > 0 else (new >= -PairFlow.max_net_flow)
-    )
-    statement = _insert(PairFlow).values(
-        scheme_a_id=low, scheme_b_id=high, net_flow=delta, max_net_flow=None
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["scheme_a_id", "scheme_b_id"],
-        set_={"net_flow": new},
-        where=within,
-    ).returning(PairFlow.scheme_a_id)
-    if db.session.execute(statement).first() is None:
-        pair = db.session.get_one(PairFlow, (low, high), populate_existing=True)
-        raise ExceedsFederationLimit(
-            f"The net flow between these two schemes stands at {format_fed(pair.net_flow)}; "
-            f"the limit is {format_fed(pair.max_net_flow or 0)} either way.",
-        )
-
-
-def add_residue(scheme_id: int, residue: Fraction, known: dict[int, str] | None = None) -> None:
-    """Add a leg's exact rounding residue to the scheme's running residue.
-
-    Called after ``move_positions`` in the same transaction, which holds the row lock
-    (so ``known``, the residues it read, are still current).
-    """
-    if residue == 0:
-        return
-    current = (known or {}).get(scheme_id)
-    if current is None:
-        query = select(Position.residue).where(Position.scheme_id == scheme_id)
-        current = db.session.scalar(query)
-    total = parse_fraction(current or "0/1") + residue
-    db.session.execute(
-        update(Position)
-        .where(Position.scheme_id == scheme_id)
-        .values(residue=store_fraction(total))
-        .execution_options(synchronize_session=False)
-    )
