@@ -131,9 +131,6 @@ TAKES_NO_ID = {
     # the balance migration acts on the whole scheme; a merge names its target scheme on
     # purpose (the national body's, checked by the federation's own tests)
     ("POST", "/merge"),
-    # a provision names its target scheme on purpose, and handles looked up in the pool
-    # only (another scheme's is account_not_found: test_migration_windup)
-    ("POST", "/provision"),
     ("POST", "/wind-up/migrate"),
     ("GET", "/wind-up/migration"),
     ("GET", "/wind-up/report"),

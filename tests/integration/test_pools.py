@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lets_federation.migration.testing import run_to_end
 from lets_federation.pools.operations import ensure_pool_by_slug
 from lets_platform import invariants
 from lets_platform.db import db
@@ -120,22 +121,36 @@ NEW_SCHEME = {
 }
 
 
-def test_a_new_scheme_is_provisioned_from_selected_pool_accounts(
-    ctx, api, create_admin, token_for, balance
+def test_provisioning_answers_the_new_scheme_and_the_run_that_moves_the_accounts(
+    ctx, api, create_admin, token_for
 ):
-    pool = _pool_with_balances()
+    _pool_with_balances()
     national = api.as_(token_for(create_admin()))
 
     response = national.post(
         "/pools/pool-south-west/provision", {"scheme": NEW_SCHEME, "handles": ["pat", "sam"]}
     )
 
-    assert response.status_code == 201, response.json
+    assert response.status_code == 202, response.json
     assert response.json["scheme"]["network"] == "south-west"
-    assert response.json["moved"] == [
-        {"handle": "pat", "pool_balance": "-12.00", "balance": "-120.00"},
-        {"handle": "sam", "pool_balance": "12.00", "balance": "120.00"},
-    ]
+    run = response.json["run"]
+    assert (run["scheme"], run["kind"], run["state"]) == ("pool-south-west", "provision", "running")
+    assert (run["done"], run["total"]) == (0, 2)
+
+
+def test_the_migration_job_moves_the_selected_pool_accounts_into_the_new_scheme(
+    ctx, api, create_admin, token_for, balance
+):
+    pool = _pool_with_balances()
+    national = api.as_(token_for(create_admin()))
+    response = national.post(
+        "/pools/pool-south-west/provision", {"scheme": NEW_SCHEME, "handles": ["pat", "sam"]}
+    )
+
+    run_to_end(response.json["run"]["id"])
+
+    new = db.session.scalars(select(Scheme).where(Scheme.slug == "avon-new")).one()
+    assert (balance(new, "pat"), balance(new, "sam")) == (-12000, 12000)
     assert (balance(pool, "pat"), balance(pool, "sam")) == (0, 0)
     statuses = db.session.scalars(
         select(Account.status).where(Account.scheme_id == pool.id, Account.kind == "member")

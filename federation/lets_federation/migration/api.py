@@ -18,7 +18,6 @@ from lets_federation.migration.report import build, to_csv
 from lets_federation.migration.schemas import (
     MergeIn,
     ProgressOut,
-    ProvisionIn,
     ReportArgs,
     ReportOut,
     progress_out,
@@ -66,17 +65,6 @@ def migrate(scheme: str) -> dict[str, Any]:
 def merge(body: dict[str, Any], scheme: str) -> dict[str, Any]:
     """Merge the scheme into another (national body): every member and balance moves there."""
     run = starts.start_merge(scheme, into=body["into"], actor=federation_caller())
-    return progress_out(run, scheme)
-
-
-@blp.route("/provision", methods=["POST"])
-@blp.arguments(ProvisionIn)
-@blp.response(202, ProgressOut)
-def provision(body: dict[str, Any], scheme: str) -> dict[str, Any]:
-    """Move selected accounts of a regional pool into a new scheme (national body)."""
-    run = starts.start_provision(
-        scheme, into=body["into"], members=body["members"], actor=federation_caller()
-    )
     return progress_out(run, scheme)
 
 

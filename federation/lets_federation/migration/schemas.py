@@ -14,13 +14,6 @@ class MergeIn(Schema):
     into = fields.String(required=True, metadata={"example": "bright"})
 
 
-class ProvisionIn(Schema):
-    into = fields.String(required=True, metadata={"example": "newtown"})
-    members = fields.List(
-        fields.String(), required=True, validate=validate.Length(min=1, max=10_000)
-    )
-
-
 class ReportArgs(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "pdf"]))
 

@@ -7,12 +7,12 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from lets_federation.migration.schemas import ProgressOut, progress_out
 from lets_federation.pools import operations as ops
 from lets_federation.pools.provision import provision_from_pool
 from lets_platform import permissions
 from lets_platform.api import API_PREFIX
 from lets_platform.auth import current_person
-from lets_platform.money import format_amount
 from lets_platform.tenancy.schemas import SchemeIn, SchemeOut
 
 blp = Blueprint("pools", __name__, url_prefix=API_PREFIX + "/pools", description="Regional pools")
@@ -32,15 +32,9 @@ class PoolProvisionIn(Schema):
     handles = fields.List(fields.String(), required=True)
 
 
-class PoolArrivalOut(Schema):
-    handle = fields.String()
-    pool_balance = fields.String(metadata={"description": "what left the pool (FED)"})
-    balance = fields.String(metadata={"description": "what arrived, in the new currency"})
-
-
 class PoolProvisionOut(Schema):
     scheme = fields.Nested(SchemeOut)
-    moved = fields.List(fields.Nested(PoolArrivalOut))
+    run = fields.Nested(ProgressOut, metadata={"description": "the migration run moving them"})
 
 
 @blp.route("", methods=["GET"])
@@ -62,14 +56,15 @@ def ensure_pool(body: dict[str, Any]) -> Any:
 
 @blp.route("/<pool>/provision", methods=["POST"])
 @blp.arguments(PoolProvisionIn)
-@blp.response(201, PoolProvisionOut)
+@blp.response(202, PoolProvisionOut)
 def provision(body: dict[str, Any], pool: str) -> dict[str, Any]:
-    """Provision a new scheme in the pool's network and move the named pool accounts in."""
+    """Provision a new scheme in the pool's network and start moving the named pool
+    accounts in (the migration run; follow it at ``/schemes/{pool}/wind-up/migration``)."""
     person = current_person()
     permissions.require(person, "pools.manage")
     fields_in = dict(body["scheme"])
     currency = fields_in.pop("currency")
-    new, moved = provision_from_pool(
+    new, run = provision_from_pool(
         pool,
         scheme={
             **fields_in,
@@ -80,14 +75,4 @@ def provision(body: dict[str, Any], pool: str) -> dict[str, Any]:
         handles=body["handles"],
         actor=person,
     )
-    return {
-        "scheme": new,
-        "moved": [
-            {
-                "handle": a.handle,
-                "pool_balance": format_amount(a.pool_balance, ops.POOL_DECIMALS),
-                "balance": format_amount(a.balance, new.currency_decimals),
-            }
-            for a in moved
-        ],
-    }
+    return {"scheme": new, "run": progress_out(run, pool)}
