@@ -13,20 +13,12 @@ are deleted after the test.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-import redis
 from dramatiq.brokers.redis import RedisBroker
 from sqlalchemy import func, select
 
@@ -37,6 +29,7 @@ from lets_federation.trades.settlement import hold_id, payee_leg_id
 from lets_federation.trades.tasks import clear_trade, sweep_trades
 from lets_platform import invariants, testing
 from lets_platform.db import db
+from lets_platform.testing_workers import Workers, kill, lets_audit, namespaced_broker, stop
 from lets_tenants.ledger.models import Transfer
 
 pytestmark = [
@@ -51,8 +44,6 @@ pytestmark = [
 SCHEMES = {"wiltshire": "10", "bright": "12", "london": "25/2"}
 HANDLES = [f"m{i}" for i in range(6)]
 BATCH = 200
-#: Generous: only reached when something is broken, never part of what is asserted.
-DEADLINE_S = 60
 
 
 # -- the broker, the workers and the hub -----------------------------------------------------
@@ -60,93 +51,23 @@ DEADLINE_S = 60
 
 @pytest.fixture
 def broker(monkeypatch) -> Iterator[RedisBroker]:
-    """A Redis broker under a namespace of this test's own; the federation's jobs are sent
-    to it (the test process's app otherwise has the in-process stub broker)."""
-    namespace = f"lets-test-{uuid.uuid4().hex[:12]}"
-    the_broker = RedisBroker(url=testing.redis_url(), namespace=namespace)
-    for declared in (clear_trade, sweep_trades):
-        monkeypatch.setattr(declared, "broker", the_broker)
-    yield the_broker
-    client = redis.Redis.from_url(testing.redis_url())
-    keys = list(client.scan_iter(f"{namespace}:*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
-    the_broker.client.close()
+    """The federation's jobs go to a Redis namespace of this test's own (the test
+    process's app otherwise has the in-process stub broker)."""
+    with namespaced_broker(monkeypatch.setattr, (clear_trade, sweep_trades)) as the_broker:
+        yield the_broker
 
 
 @pytest.fixture
-def start_worker(ctx, broker, tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
-    """Start ``lets worker`` (dramatiq) as a process group of its own, configured from the
-    environment like production: the test database as the application role, the broker's
-    Redis namespace, and the sweep re-sending clearing for any trade still pending."""
-    env = {
-        **os.environ,
-        "LETS_DATABASE_URL": ctx.config["SQLALCHEMY_DATABASE_URI"],
-        "LETS_REDIS_URL": testing.redis_url(),
-        "LETS_REDIS_NAMESPACE": broker.namespace,
-        "LETS_INSTANCE_PATH": str(tmp_path),
-        "LETS_SECRET_KEY": "test",
-        "LETS_FEDERATION_RESEND_AFTER": "0",
-    }
-    started: list[subprocess.Popen] = []
-
-    def start(threads: int = 4) -> subprocess.Popen:
-        log = open(tmp_path / f"worker-{len(started)}.log", "wb")  # noqa: SIM115
-        command = [sys.executable, "-m", "dramatiq", "lets_platform.worker"]
-        command += ["--processes", "1", "--threads", str(threads)]
-        process = subprocess.Popen(
-            command,
-            env=env,
-            cwd=tmp_path,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a worker as an operator does: SIGTERM to dramatiq's parent, which lets the
-    messages in hand finish before it exits."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    process.wait(timeout=DEADLINE_S)
-    kill(process)  # whatever of its group outlived it
-
-
-def kill(process: subprocess.Popen) -> None:
-    """SIGKILL the worker's whole process group (the dramatiq parent and its workers)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=DEADLINE_S)
-
-
-def lets_audit(env_from: Path, database_url: str) -> subprocess.CompletedProcess:
-    """``lets audit`` as an operator runs it, against the test database."""
-    lets = Path(sys.executable).with_name("lets")
-    env = {**os.environ, "LETS_DATABASE_URL": database_url, "LETS_INSTANCE_PATH": str(env_from)}
-    env.pop("LETS_REDIS_URL", None)
-    return subprocess.run(
-        [str(lets), "audit"], env=env, capture_output=True, text=True, timeout=DEADLINE_S
+def workers(ctx, broker, tmp_path) -> Iterator[Workers]:
+    """Real workers; the sweep re-sends clearing for any trade still pending."""
+    started = Workers(
+        ctx.config["SQLALCHEMY_DATABASE_URI"],
+        broker,
+        tmp_path,
+        {"LETS_FEDERATION_RESEND_AFTER": "0"},
     )
-
-
-def wait_until(condition: Callable[[], bool], what: str, logs: Path) -> None:
-    """Poll ``condition`` until it holds; fail after a generous deadline, showing the end
-    of the workers' logs."""
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            tails = [f"{log.name}:\n{log.read_text()[-2000:]}" for log in logs.glob("worker-*")]
-            pytest.fail(f"gave up waiting for {what}\n" + "\n".join(tails))
-        time.sleep(0.01)
+    yield started
+    started.stop_all()
 
 
 @pytest.fixture
@@ -219,22 +140,20 @@ def assert_cleared_exactly_once(trade_ids: list[uuid.UUID]) -> None:
 
 
 def test_a_worker_killed_mid_batch_leaves_every_trade_cleared_exactly_once(
-    ctx, federation, broker, start_worker, tmp_path
+    ctx, federation, broker, workers, tmp_path
 ):
     trade_ids = make_trades(BATCH)  # the commit sent their clear_trade jobs to Redis
     assert states() == {"pending": BATCH}
 
-    first = start_worker(threads=2)
-    wait_until(
-        lambda: states()["cleared"] >= BATCH // 10, "the first worker to clear some", tmp_path
-    )
+    first = workers.start(threads=2)
+    workers.wait_until(lambda: states()["cleared"] >= BATCH // 10, "the first worker to clear some")
     kill(first)
     at_kill = states()
     assert 0 < at_kill["cleared"] < BATCH, at_kill  # killed in the middle of the batch
 
-    second = start_worker()
+    second = workers.start(threads=4)
     sweep_trades.send()  # re-sends clearing for the trades the killed worker had taken
-    wait_until(lambda: states()["pending"] == 0, "every trade to be decided", tmp_path)
+    workers.wait_until(lambda: states()["pending"] == 0, "every trade to be decided")
     stop(second)  # lets any redelivered message in hand finish before the books are read
 
     assert_cleared_exactly_once(trade_ids)
@@ -244,14 +163,14 @@ def test_a_worker_killed_mid_batch_leaves_every_trade_cleared_exactly_once(
 
 
 def test_a_clearing_message_delivered_twice_changes_nothing_twice(
-    ctx, federation, broker, start_worker, tmp_path
+    ctx, federation, broker, workers, tmp_path
 ):
     trade_ids = make_trades(20, seed=9)
     for trade_id in trade_ids:  # the same message again, as a redelivery would bring it
         broker.enqueue(clear_trade.message(str(trade_id)))
 
-    worker = start_worker()
-    wait_until(lambda: queue_drained(broker, clear_trade.queue_name), "both deliveries", tmp_path)
+    worker = workers.start(threads=4)
+    workers.wait_until(lambda: queue_drained(broker, clear_trade.queue_name), "both deliveries")
     stop(worker)
 
     assert broker.client.zcard(f"{broker.namespace}:{clear_trade.queue_name}.XQ") == 0

@@ -5,25 +5,16 @@ every balance moved once, every account closed at zero, every ledger zero-sum, t
 federation audit passing and the closure report reconciling.
 
 Runs only on PostgreSQL with Redis (CI sets both). The worker, broker and wait helpers
-are those of ``test_federation_kill`` (each test its own Redis namespace, deleted after).
+are ``lets_platform.testing_workers`` (each test its own Redis namespace, deleted after).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
-import signal
-import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import redis
 from dramatiq.brokers.redis import RedisBroker
 from sqlalchemy import func, select
 
@@ -37,6 +28,7 @@ from lets_federation.windup.operations import decide
 from lets_platform import clock, invariants, testing
 from lets_platform.db import db
 from lets_platform.tenancy.models import Scheme
+from lets_platform.testing_workers import Workers, kill, lets_audit, namespaced_broker, stop
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.operations import transfer
 
@@ -52,88 +44,21 @@ pytestmark = [
 MEMBERS = 240
 BATCH = 8
 DESTINATIONS = ("bright", "london", "pool")
-#: Generous: only reached when something is broken, never part of what is asserted.
-DEADLINE_S = 120
 
 
 @pytest.fixture
 def broker(monkeypatch, ctx) -> Iterator[RedisBroker]:
-    namespace = f"lets-test-{uuid.uuid4().hex[:12]}"
-    the_broker = RedisBroker(url=testing.redis_url(), namespace=namespace)
-    for declared in (migrate_batch, resume_migrations):
-        monkeypatch.setattr(declared, "broker", the_broker)
     monkeypatch.setitem(ctx.config, "LETS_MIGRATION_BATCH_SIZE", BATCH)
-    yield the_broker
-    client = redis.Redis.from_url(testing.redis_url())
-    keys = list(client.scan_iter(f"{namespace}:*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
-    the_broker.client.close()
+    with namespaced_broker(monkeypatch.setattr, (migrate_batch, resume_migrations)) as the_broker:
+        yield the_broker
 
 
 @pytest.fixture
-def start_worker(ctx, broker, tmp_path) -> Iterator[Callable[[], subprocess.Popen]]:
-    env = {
-        **os.environ,
-        "LETS_DATABASE_URL": ctx.config["SQLALCHEMY_DATABASE_URI"],
-        "LETS_REDIS_URL": testing.redis_url(),
-        "LETS_REDIS_NAMESPACE": broker.namespace,
-        "LETS_INSTANCE_PATH": str(tmp_path),
-        "LETS_SECRET_KEY": "test",
-        "LETS_MIGRATION_BATCH_SIZE": str(BATCH),
-    }
-    started: list[subprocess.Popen] = []
-
-    def start() -> subprocess.Popen:
-        log = open(tmp_path / f"worker-{len(started)}.log", "wb")  # noqa: SIM115
-        command = [sys.executable, "-m", "dramatiq", "lets_platform.worker"]
-        process = subprocess.Popen(
-            [*command, "--processes", "1", "--threads", "2"],
-            env=env,
-            cwd=tmp_path,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    process.wait(timeout=DEADLINE_S)
-    kill(process)
-
-
-def kill(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=DEADLINE_S)
-
-
-def wait_until(condition: Callable[[], bool], what: str, logs: Path) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            tails = [f"{log.name}:\n{log.read_text()[-2000:]}" for log in logs.glob("worker-*")]
-            pytest.fail(f"gave up waiting for {what}\n" + "\n".join(tails))
-        time.sleep(0.01)
-
-
-def lets_audit(instance: Path, database_url: str) -> subprocess.CompletedProcess:
-    lets = Path(sys.executable).with_name("lets")
-    env = {**os.environ, "LETS_DATABASE_URL": database_url, "LETS_INSTANCE_PATH": str(instance)}
-    env.pop("LETS_REDIS_URL", None)
-    return subprocess.run(
-        [str(lets), "audit"], env=env, capture_output=True, text=True, timeout=DEADLINE_S
-    )
+def workers(ctx, broker, tmp_path) -> Iterator[Workers]:
+    database_url = ctx.config["SQLALCHEMY_DATABASE_URI"]
+    started = Workers(database_url, broker, tmp_path, {"LETS_MIGRATION_BATCH_SIZE": str(BATCH)})
+    yield started
+    started.stop_all()
 
 
 @pytest.fixture
@@ -189,20 +114,20 @@ def assert_moved_exactly_once(wes: Scheme) -> None:
 
 @pytest.mark.parametrize("kill_after", [BATCH, MEMBERS // 2, MEMBERS - 2 * BATCH])
 def test_a_worker_killed_after_k_members_resumes_and_moves_each_balance_once(
-    ctx, winding_up, broker, start_worker, tmp_path, kill_after
+    ctx, winding_up, broker, workers, tmp_path, kill_after
 ):
     starts.start_wind_up("wiltshire", actor=None)
     db.session.commit()  # sends the first batch to Redis
 
-    first = start_worker()
-    wait_until(lambda: run().done >= kill_after, f"{kill_after} members moved", tmp_path)
+    first = workers.start()
+    workers.wait_until(lambda: run().done >= kill_after, f"{kill_after} members moved")
     kill(first)
     at_kill = run().done
     assert 0 < at_kill < MEMBERS, at_kill  # killed in the middle of the migration
 
-    second = start_worker()
+    second = workers.start()
     resume_migrations.send()  # as lets scheduler does; the killed worker's message is lost
-    wait_until(lambda: run().state == "finished", "the migration to finish", tmp_path)
+    workers.wait_until(lambda: run().state == "finished", "the migration to finish")
     stop(second)
 
     assert_moved_exactly_once(winding_up)
@@ -211,7 +136,7 @@ def test_a_worker_killed_after_k_members_resumes_and_moves_each_balance_once(
 
 
 def test_batch_messages_delivered_twice_move_nothing_twice(
-    ctx, winding_up, broker, start_worker, tmp_path
+    ctx, winding_up, broker, workers, tmp_path
 ):
     started = starts.start_wind_up("wiltshire", actor=None)
     db.session.commit()
@@ -219,8 +144,8 @@ def test_batch_messages_delivered_twice_move_nothing_twice(
         broker.enqueue(migrate_batch.message(str(started.id), BATCH))
         broker.enqueue(resume_migrations.message())
 
-    worker = start_worker()
-    wait_until(lambda: run().state == "finished", "the migration to finish", tmp_path)
+    worker = workers.start()
+    workers.wait_until(lambda: run().state == "finished", "the migration to finish")
     stop(worker)
 
     assert_moved_exactly_once(winding_up)
