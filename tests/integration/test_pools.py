@@ -15,6 +15,7 @@ from lets_platform.testing import assert_problem, db_state
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import change_account
 from lets_tenants.ledger.operations import transfer
+from lets_tenants.membership.models import Membership
 from lets_tenants.membership.operations import add_member
 
 
@@ -157,6 +158,21 @@ def test_the_migration_job_moves_the_selected_pool_accounts_into_the_new_scheme(
     )
     assert set(statuses) == {"closed"}
     assert invariants.run_all() == []
+
+
+def test_members_whose_accounts_moved_have_left_the_pool(ctx, api, create_admin, token_for):
+    pool = _pool_with_balances()
+    national = api.as_(token_for(create_admin()))
+    response = national.post(
+        "/pools/pool-south-west/provision", {"scheme": NEW_SCHEME, "handles": ["pat"]}
+    )
+
+    run_to_end(response.json["run"]["id"])
+
+    rows = db.session.execute(
+        select(Membership.handle, Membership.status).where(Membership.scheme_id == pool.id)
+    )
+    assert dict(rows.all()) == {"pat": "left", "sam": "active"}
 
 
 def test_provisioning_with_a_handle_not_in_the_pool_writes_nothing(

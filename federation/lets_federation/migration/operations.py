@@ -35,6 +35,7 @@ from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
 from lets_tenants.ledger.operations import void_pending
+from lets_tenants.membership.models import Membership
 
 #: Members moved per batch (one transaction, one message); ``LETS_MIGRATION_BATCH_SIZE``.
 BATCH_SIZE = 200
@@ -234,6 +235,7 @@ def _finish(run: MigrationRun, source: Scheme) -> None:
     if run.kind == "provision":  # only the accounts that moved out of the pool
         moved = select(MigrationItem.account_id).where(MigrationItem.run_id == run.id)
         closing = closing.where(Account.id.in_(moved))
+        _leave_pool(source, moved)
     db.session.execute(closing.values(status="closed").execution_options(synchronize_session=False))
     run.state, run.finished_at = "finished", utcnow()
     if run.wind_up_id is not None:
@@ -248,6 +250,17 @@ def _finish(run: MigrationRun, source: Scheme) -> None:
         kind=run.kind,
     )
     db.session.flush()
+
+
+def _leave_pool(pool: Scheme, moved: Any) -> None:
+    """The members whose pool accounts moved out have left the pool."""
+    members = select(Account.membership_id).where(Account.id.in_(moved))
+    db.session.execute(
+        update(Membership)
+        .where(Membership.scheme_id == pool.id, Membership.id.in_(members))
+        .values(status="left")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _send_next(run: MigrationRun) -> None:
