@@ -147,3 +147,43 @@ def balance(ctx: Flask) -> Callable[[Scheme, str], int]:
         )
 
     return read
+
+
+@pytest.fixture
+def lets(tmp_path) -> Iterator[Callable[..., Any]]:
+    """Run ``lets ...`` against a fresh, migrated database, as a shell would (config from
+    the environment); ``lets(*args, ok=False)`` lets a command fail. ``lets.url`` is the
+    database. Test modules override it to seed what they need from the shell."""
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from lets_platform.app import create_app
+    from lets_platform.cli import main
+
+    with testing.test_database() as url:
+        env = {
+            "LETS_DATABASE_URL": url,
+            "LETS_INSTANCE_PATH": str(tmp_path),
+            "LETS_PASSWORD_HASH": "fast",
+            "LETS_REDIS_URL": "",
+        }
+
+        def run(*args: str, ok: bool = True) -> Any:
+            apps: list[Flask] = []
+
+            def create() -> Flask:
+                apps.append(create_app())
+                return apps[-1]
+
+            result = CliRunner().invoke(
+                main, list(args), env=env, catch_exceptions=False, obj=ScriptInfo(create_app=create)
+            )
+            for app in apps:
+                testing.dispose(app)
+            if ok:
+                assert result.exit_code == 0, result.output
+            return result
+
+        run.url = url  # type: ignore[attr-defined]
+        run("db", "upgrade")
+        yield run

@@ -2,63 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from click.testing import CliRunner
-from flask import Flask
-from flask.cli import ScriptInfo
-
-from lets_platform import testing
-from lets_platform.app import create_app
-from lets_platform.cli import main
 
 
 @pytest.fixture
-def lets(tmp_path) -> Iterator:
-    """Run ``lets ...`` against a fresh database with two schemes and a member in each."""
-    with testing.test_database() as url:
-        env = {
-            "LETS_DATABASE_URL": url,
-            "LETS_INSTANCE_PATH": str(tmp_path),
-            "LETS_PASSWORD_HASH": "fast",
-            "LETS_REDIS_URL": "",
-        }
-
-        def run(*args: str, ok: bool = True):
-            apps: list[Flask] = []
-
-            def create() -> Flask:
-                apps.append(create_app())
-                return apps[-1]
-
-            result = CliRunner().invoke(
-                main, list(args), env=env, catch_exceptions=False, obj=ScriptInfo(create_app=create)
-            )
-            for app in apps:
-                testing.dispose(app)
-            if ok:
-                assert result.exit_code == 0, result.output
-            return result
-
-        run("db", "upgrade")
-        for slug, code in (("wiltshire", "WES"), ("bright", "LNK")):
-            run(
-                "schemes",
-                "create",
-                slug,
-                "--name",
-                slug.title(),
-                "--currency-code",
-                code,
-                "--currency-name",
-                code,
-                "--default-min-balance",
-                "-100.00",
-            )
-        run("members", "add", "wiltshire", "alice@x.test", "--handle", "alice", "--name", "Alice")
-        run("members", "add", "bright", "bob@x.test", "--handle", "bob", "--name", "Bob")
-        yield run
+def lets(lets):
+    """``lets ...`` against a fresh database with two schemes and a member in each."""
+    for slug, code in (("wiltshire", "WES"), ("bright", "LNK")):
+        lets(
+            "schemes",
+            "create",
+            slug,
+            "--name",
+            slug.title(),
+            "--currency-code",
+            code,
+            "--currency-name",
+            code,
+            "--default-min-balance",
+            "-100.00",
+        )
+    lets("members", "add", "wiltshire", "alice@x.test", "--handle", "alice", "--name", "Alice")
+    lets("members", "add", "bright", "bob@x.test", "--handle", "bob", "--name", "Bob")
+    return lets
 
 
 def test_an_operator_sets_rates_and_limits_and_clears_a_trade(lets):

@@ -2,54 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from importlib.resources import files
 
 import pytest
-from click.testing import CliRunner
-from flask import Flask
-from flask.cli import ScriptInfo
 from sqlalchemy import create_engine, text
-
-from lets_platform import testing
-from lets_platform.app import create_app
-from lets_platform.cli import main
 
 SAMPLES = files("lets_tenants.imports") / "samples"
 
 
 @pytest.fixture
-def lets(tmp_path) -> Iterator:
-    """Run ``lets ...`` against a fresh database with the scheme ``wiltshire`` in it."""
-    with testing.test_database() as url:
-        env = {
-            "LETS_DATABASE_URL": url,
-            "LETS_INSTANCE_PATH": str(tmp_path),
-            "LETS_PASSWORD_HASH": "fast",
-            "LETS_REDIS_URL": "",
-        }
-
-        def run(*args: str, ok: bool = True):
-            apps = []
-
-            def create() -> Flask:
-                apps.append(create_app())
-                return apps[-1]
-
-            result = CliRunner().invoke(
-                main, list(args), env=env, catch_exceptions=False, obj=ScriptInfo(create_app=create)
-            )
-            for app in apps:
-                testing.dispose(app)
-            if ok:
-                assert result.exit_code == 0, result.output
-            return result
-
-        run.url = url  # type: ignore[attr-defined]
-        run("db", "upgrade")
-        run("schemes", "create", "wiltshire", "--name", "Wiltshire", "--currency-code", "WES",
-            "--currency-name", "WES units", "--default-min-balance", "-100.00")  # fmt: skip
-        yield run
+def lets(lets):
+    """``lets ...`` against a fresh database with the scheme ``wiltshire`` in it."""
+    lets(
+        "schemes",
+        "create",
+        "wiltshire",
+        "--name",
+        "Wiltshire",
+        "--currency-code",
+        "WES",
+        "--currency-name",
+        "WES units",
+        "--default-min-balance",
+        "-100.00",
+    )
+    return lets
 
 
 def _import(lets, *args: str, ok: bool = True):

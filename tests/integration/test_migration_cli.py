@@ -4,75 +4,41 @@ the embedded broker the command runs the batches itself), and refusals exit 1 by
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from click.testing import CliRunner
-from flask import Flask
-from flask.cli import ScriptInfo
-
-from lets_platform import testing
-from lets_platform.app import create_app
-from lets_platform.cli import main
 
 
 @pytest.fixture
-def lets(tmp_path) -> Iterator:
+def lets(lets):
     """``lets ...`` against a fresh database: wiltshire (alice paid bob) and bright."""
-    with testing.test_database() as url:
-        env = {
-            "LETS_DATABASE_URL": url,
-            "LETS_INSTANCE_PATH": str(tmp_path),
-            "LETS_PASSWORD_HASH": "fast",
-            "LETS_REDIS_URL": "",
-        }
-
-        def run(*args: str, ok: bool = True):
-            apps: list[Flask] = []
-
-            def create() -> Flask:
-                apps.append(create_app())
-                return apps[-1]
-
-            result = CliRunner().invoke(
-                main, list(args), env=env, catch_exceptions=False, obj=ScriptInfo(create_app=create)
-            )
-            for app in apps:
-                testing.dispose(app)
-            if ok:
-                assert result.exit_code == 0, result.output
-            return result
-
-        run("db", "upgrade")
-        for slug, code, rate in (("wiltshire", "WES", "10"), ("bright", "LNK", "12")):
-            run(
-                "schemes",
-                "create",
-                slug,
-                "--name",
-                slug.title(),
-                "--currency-code",
-                code,
-                "--currency-name",
-                code,
-                "--rate",
-                rate,
-                "--default-min-balance",
-                "-100.00",
-            )
-        for handle in ("alice", "bob"):
-            run(
-                "members",
-                "add",
-                "wiltshire",
-                f"{handle}@x.test",
-                "--handle",
-                handle,
-                "--name",
-                handle.title(),
-            )
-        run("transfers", "create", "wiltshire", "alice", "bob", "10.00")
-        yield run
+    for slug, code, rate in (("wiltshire", "WES", "10"), ("bright", "LNK", "12")):
+        lets(
+            "schemes",
+            "create",
+            slug,
+            "--name",
+            slug.title(),
+            "--currency-code",
+            code,
+            "--currency-name",
+            code,
+            "--rate",
+            rate,
+            "--default-min-balance",
+            "-100.00",
+        )
+    for handle in ("alice", "bob"):
+        lets(
+            "members",
+            "add",
+            "wiltshire",
+            f"{handle}@x.test",
+            "--handle",
+            handle,
+            "--name",
+            handle.title(),
+        )
+    lets("transfers", "create", "wiltshire", "alice", "bob", "10.00")
+    return lets
 
 
 def test_a_merge_started_from_the_shell_reports_its_progress(lets):
