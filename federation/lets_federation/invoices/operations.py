@@ -36,11 +36,11 @@ from lets_platform.money import format_amount
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
+from lets_tenants.ledger.operations import check_memo, parse_id
 
 InvoiceNotFound = _error("invoice_not_found", 404, "No such invoice.")
 InvoiceNotOpen = _error("invoice_not_open", 409, "The invoice is no longer open.")
 
-MAX_MEMO = 500
 _TRADE_NAMESPACE = uuid.UUID("6f1d2a8e-41c3-4f7b-9d0e-3c5b7a9e2f14")
 
 
@@ -67,16 +67,6 @@ def resolve(address: Any, missing: type[LetsError]) -> Account:
     if account is None or account.kind == "federation":
         raise missing(f"There is no account {name!r} in {slug}.")
     return account
-
-
-def _memo(memo: Any) -> str:
-    memo = "" if memo is None else memo
-    if not isinstance(memo, str) or len(memo) > MAX_MEMO:
-        raise ValidationFailed(
-            f"The memo must be text of at most {MAX_MEMO} characters.",
-            errors={"memo": ["too long"]},
-        )
-    return memo.strip()
 
 
 def _check_open(account: Account, scheme: Scheme) -> None:
@@ -111,8 +101,8 @@ def send_invoice(
     payer_scheme, payee_scheme = scheme_of(payer.scheme_id), scheme_of(payee.scheme_id)
     minor = payee_scheme.currency.parse(amount).minor
     wanted: dict[str, Any] = {"payer_account_id": payer.id, "payee_account_id": payee.id}
-    wanted |= {"amount": minor, "memo": _memo(memo)}
-    invoice_id = _parse_id(id)
+    wanted |= {"amount": minor, "memo": check_memo(memo)}
+    invoice_id = None if id is None else parse_id(id)
     existing = db.session.get(FederatedInvoice, invoice_id) if invoice_id else None
     if existing is not None:
         return _replay(existing, wanted), False
@@ -135,15 +125,6 @@ def send_invoice(
             raise ExistsWithDifferentFields(f"An invoice {invoice.id} exists already.") from None
         return _replay(raced, wanted), False
     return invoice, True
-
-
-def _parse_id(value: Any) -> uuid.UUID | None:
-    if value is None:
-        return None
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        raise ValidationFailed(f"{value!r} is not a UUID.", errors={"id": ["not a UUID"]}) from None
 
 
 def _replay(existing: FederatedInvoice, wanted: dict[str, Any]) -> FederatedInvoice:

@@ -118,7 +118,7 @@ def start_trade(
     source, target = _addresses((payer_slug, payer_handle), (payee_slug, payee_handle))
     named = source.scheme if currency == "payer" else target.scheme
     minor = named.currency.parse(amount).minor
-    memo = _memo(memo)
+    memo = ledger.check_memo(memo)
     tid = uuid.uuid4() if trade_id is None else ledger.parse_id(trade_id)
     wanted = {"payer": payer, "payee": payee, "currency": currency, "amount": minor, "memo": memo}
     if trade_id is not None and (existing := db.session.get(Trade, tid)) is not None:
@@ -211,16 +211,6 @@ def trade_ttl() -> int:
 def leg_memo(tid: uuid.UUID, direction: str, memo: str) -> str:
     """What a leg's transfer says: the trade, the other side, and the trade's memo."""
     return (f"Federation trade {tid} {direction}" + (f": {memo}" if memo else ""))[:MAX_MEMO]
-
-
-def _memo(memo: Any) -> str:
-    memo = "" if memo is None else memo
-    if not isinstance(memo, str) or len(memo) > MAX_MEMO:
-        raise ValidationFailed(
-            f"The memo must be text of at most {MAX_MEMO} characters.",
-            errors={"memo": ["too long"]},
-        )
-    return memo.strip()
 
 
 def _split(address: Any, field: str) -> tuple[str, str]:

@@ -183,31 +183,19 @@ def _refuse(problems: list[Problem]) -> None:
 
 
 def _record(scheme: Scheme, summary: Summary, actor: Person | None) -> Import:
-    done = Import(
-        scheme_id=scheme.id,
-        actor_id=actor.id if actor else None,
-        created_at=utcnow(),
-        members=summary.members,
-        central_accounts=summary.central_accounts,
-        offers=summary.offers,
-        total_credit=summary.total_credit,
-        accounts_sha256=summary.accounts_sha256,
-        offers_sha256=summary.offers_sha256,
-    )
+    facts = {
+        "members": summary.members,
+        "central_accounts": summary.central_accounts,
+        "offers": summary.offers,
+        "total_credit": summary.total_credit,
+        "accounts_sha256": summary.accounts_sha256,
+        "offers_sha256": summary.offers_sha256,
+    }
+    actor_id = actor.id if actor else None
+    done = Import(scheme_id=scheme.id, actor_id=actor_id, created_at=utcnow(), **facts)
     db.session.add(done)
     db.session.flush()
-    record(
-        "scheme.imported",
-        f"import:{done.id}",
-        actor_id=done.actor_id,
-        scheme_id=scheme.id,
-        members=summary.members,
-        central_accounts=summary.central_accounts,
-        offers=summary.offers,
-        total_credit=summary.total_credit,
-        accounts_sha256=summary.accounts_sha256,
-        offers_sha256=summary.offers_sha256,
-    )
+    record("scheme.imported", f"import:{done.id}", actor_id=actor_id, scheme_id=scheme.id, **facts)
     return done
 
 

@@ -35,7 +35,7 @@ def send_invoice(
     if sender == payer:
         raise AccountsMustBeDifferent("An account cannot invoice itself.")
     minor = scheme.currency.parse(amount).minor
-    memo = ledger._memo(memo)
+    memo = ledger.check_memo(memo)
     accounts = {
         a.name: a
         for a in db.session.scalars(

@@ -124,7 +124,7 @@ def transfer(
     if payer == payee:
         raise AccountsMustBeDifferent(f"{payer!r} cannot pay itself.")
     minor = _amount(scheme, amount)
-    memo = _memo(memo)
+    memo = check_memo(memo)
     if channel not in CHANNELS:
         raise ValidationFailed(f"{channel!r} is not a channel.", errors={"channel": ["invalid"]})
     wanted = {
@@ -176,7 +176,8 @@ def transfer(
     return Result(row, True)
 
 
-def _memo(memo: Any) -> str:
+def check_memo(memo: Any) -> str:
+    """A transfer's, trade's or invoice's memo: text of at most ``MAX_MEMO`` characters."""
     memo = "" if memo is None else memo
     if not isinstance(memo, str) or len(memo) > MAX_MEMO:
         raise ValidationFailed(
