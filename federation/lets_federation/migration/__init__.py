@@ -11,18 +11,19 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The API, the resume sweep, the ``lets schemes`` commands and the closed-scheme guard."""
     from lets_federation.migration import models  # noqa: F401  (declares the tables)
-    from lets_federation.migration.api import blp, refuse_writes_to_closed
+    from lets_federation.migration.api import blp, refuse_closed
     from lets_federation.migration.cli import init_cli
     from lets_federation.migration.operations import BATCH_SIZE
     from lets_federation.migration.tasks import RESUME_EVERY, resume_migrations
     from lets_platform import demo, jobs, migrate
     from lets_platform.api import register
+    from lets_tenants.context import guard_writes
 
     app.config.setdefault(
         "LETS_MIGRATION_BATCH_SIZE", int(os.environ.get("LETS_MIGRATION_BATCH_SIZE", BATCH_SIZE))
     )
     register(app, blp)
-    app.before_request(refuse_writes_to_closed)
+    guard_writes(app, refuse_closed)
     jobs.every(RESUME_EVERY, resume_migrations)
     migrate.protect("migration_items")  # the closure report is kept with the closed scheme
     init_cli(app)

@@ -23,7 +23,7 @@ from lets_platform import permissions
 from lets_platform.api import API_PREFIX
 from lets_platform.auth import current_person
 from lets_platform.tenancy.operations import get_scheme
-from lets_tenants.context import scheme_for
+from lets_tenants.context import check_writable, scheme_for
 
 blp = Blueprint(
     "wind_up",
@@ -58,6 +58,7 @@ def choose(body: dict[str, Any], scheme: str) -> dict[str, Any]:
     """A member chooses their destination; an organiser records one given on paper."""
     person = current_person()
     found = get_scheme(scheme)
+    check_writable(found)
     choice = choice_ops.choose(found, actor=person, **body)
     wind_up = ops.get_wind_up(found)
     row = next(r for r in choice_ops.destinations(wind_up) if r.choice is choice)
