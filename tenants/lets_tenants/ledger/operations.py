@@ -22,9 +22,25 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Table, and_, bindparam, func, select, update
+import psycopg
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    String,
+    Table,
+    and_,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from lets_platform.db import db, utcnow
 from lets_platform.errors import (
@@ -121,22 +137,24 @@ def transfer(
         the first named error that applies, in the ledger's documented order; nothing
         is written when one is raised.
     """
-    if payer == payee:
-        raise AccountsMustBeDifferent(f"{payer!r} cannot pay itself.")
-    minor = _amount(scheme, amount)
-    memo = check_memo(memo)
-    if channel not in CHANNELS:
-        raise ValidationFailed(f"{channel!r} is not a channel.", errors={"channel": ["invalid"]})
-    wanted = {
-        "payer": payer,
-        "payee": payee,
-        "amount": minor,
-        "memo": memo,
-        "kind": kind,
-        "channel": channel,
-        "corrects_id": corrects,
-    }
+    wanted = _wanted(scheme, payer, payee, amount, memo, kind, channel, corrects)
+    minor, memo = wanted["amount"], wanted["memo"]
     transfer_id = uuid.uuid4() if id is None else parse_id(id)
+    if db.session.get_bind().dialect.name == _ONE_CALL_DIALECT:
+        created = _in_one_call(
+            scheme,
+            _call_values(
+                scheme,
+                transfer_id,
+                wanted,
+                entered_by,
+                pending=pending,
+                allow_suspended=allow_suspended,
+            ),
+        )
+        if created is not None:
+            return Result(created, True)
+        # declined: the path below finds out why, names it, or finds it went through now
     if id is not None and accounts is None and (existing := _find(transfer_id)) is not None:
         return _replay(scheme, existing, wanted)
     payer_account, payee_account = accounts or _accounts(scheme, payer, payee)
@@ -174,6 +192,187 @@ def transfer(
     set_committed_value(row, "payer", payer_account)
     set_committed_value(row, "payee", payee_account)
     return Result(row, True)
+
+
+_TRANSFERS = cast(Table, Transfer.__table__)
+#: Where the payment can be one server-side call (migration 0009's ``lets_transfer``).
+_ONE_CALL_DIALECT = "postgresql"
+_CALL_ARGUMENTS = (
+    "CAST(:scheme_id AS bigint), CAST(:id AS uuid), CAST(:payer AS text), "
+    "CAST(:payee AS text), CAST(:amount AS bigint), CAST(:memo AS text), "
+    "CAST(:kind AS text), CAST(:channel AS text), CAST(:entered_by_id AS bigint), "
+    "CAST(:corrects_id AS uuid), CAST(:pending AS boolean), "
+    "CAST(:allow_suspended AS boolean), CAST(:now AS timestamptz), "
+    "CAST(:ceiling AS bigint), CAST(:scope AS text)"
+)
+_CALL = (
+    "SELECT t.outcome, CASE WHEN t.party IS NULL THEN NULL ELSE to_jsonb(t.party) END AS party,"
+    f" (t.transfer).* FROM lets_transfer({_CALL_ARGUMENTS}) AS t"
+)
+#: The call inside the session's transaction, loading the new row as a Transfer.
+_ONE_CALL = select(literal_column("outcome"), literal_column("party"), Transfer).from_statement(
+    text(_CALL).columns(column("outcome", String), column("party", JSON), *_TRANSFERS.c)
+)
+#: The same call on a bare psycopg connection in autocommit (``pay``): one round trip.
+_ALONE = text(_CALL).compile(dialect=postgresql.psycopg.dialect())
+_ALONE_SQL = str(_ALONE)
+
+
+def _call_values(
+    scheme: Scheme,
+    transfer_id: uuid.UUID,
+    wanted: dict[str, Any],
+    entered_by: Person | None,
+    *,
+    pending: bool = False,
+    allow_suspended: bool = False,
+    scope: str | None = None,
+) -> dict[str, Any]:
+    return {
+        **wanted,
+        "scheme_id": scheme.id,
+        "id": transfer_id,
+        "entered_by_id": entered_by.id if entered_by else None,
+        "pending": pending,
+        "allow_suspended": allow_suspended,
+        "now": utcnow(),
+        "ceiling": MAX_MINOR_UNITS,
+        "scope": scope,
+    }
+
+
+def _in_one_call(scheme: Scheme, values: dict[str, Any]) -> Transfer | None:
+    """The payment as one statement in the session's transaction (PostgreSQL): the new
+    transfer; or the named refusal of a limit; or None when it declined otherwise, and
+    then nothing was written and ``transfer``'s own path decides."""
+    row = db.session.execute(_ONE_CALL, values).one()
+    if row.outcome != "created":
+        _declined(scheme, row.outcome, row.party, values["amount"])
+        return None
+    created: Transfer = row[2]
+    _balances_moved(created)
+    return created
+
+
+def _balances_moved(created: Transfer) -> None:
+    """Expire the balances of the parties' rows this session holds (they moved under them)."""
+    for account_id in (created.payer_id, created.payee_id):
+        loaded = db.session.identity_map.get(identity_key(Account, account_id))
+        if loaded is not None:
+            db.session.expire(loaded, ["balance", "held"])
+
+
+def pay(
+    scheme: Scheme,
+    *,
+    payer: str,
+    payee: str,
+    amount: Any,
+    entered_by: Person | None,
+    id: Any = None,
+    memo: str = "",
+    channel: str = "online",
+) -> Result:
+    """A payment that is its own unit of work: ``transfer`` and commit, in one round trip.
+
+    On PostgreSQL the payment is one ``lets_transfer`` call in autocommit on a pooled
+    connection of its own, so it commits by itself, whatever the session holds: call it
+    only when nothing else is to be written with the payment (a member paying from their
+    own account; an organiser's entry, which is audited with it, goes through
+    ``transfer``). When the call declines, ``transfer`` runs in the session and commits,
+    so a refusal is named, and a replay answered, exactly as there. On SQLite it is
+    ``transfer`` and commit.
+    """
+    if db.session.get_bind().dialect.name == _ONE_CALL_DIALECT:
+        created = _alone(scheme, payer, payee, amount, entered_by, id, memo, channel)
+        if created is not None:
+            return Result(created, True)
+    result = transfer(
+        scheme,
+        payer=payer,
+        payee=payee,
+        amount=amount,
+        entered_by=entered_by,
+        id=id,
+        memo=memo,
+        channel=channel,
+    )
+    db.session.commit()
+    return result
+
+
+def _alone(
+    scheme: Scheme,
+    payer: str,
+    payee: str,
+    amount: Any,
+    entered_by: Person | None,
+    id: Any,
+    memo: str,
+    channel: str,
+) -> Transfer | None:
+    """``lets_transfer`` as a statement of its own (autocommit): the new transfer, attached
+    to the session as a persistent row; or the named refusal of a limit; or None when it
+    declined otherwise or the input is bad (``transfer`` names those)."""
+    try:
+        wanted = _wanted(scheme, payer, payee, amount, memo, "payment", channel, None)
+        transfer_id = uuid.uuid4() if id is None else parse_id(id)
+    except LetsError:
+        return None
+    values = _call_values(scheme, transfer_id, wanted, entered_by, scope=str(scheme.id))
+    pooled = db.engine.raw_connection()
+    try:
+        connection = cast(psycopg.Connection[Any], pooled.driver_connection)
+        connection.autocommit = True
+        try:
+            row = connection.execute(
+                _ALONE_SQL, _ALONE.construct_params(values), prepare=True
+            ).fetchone()
+        finally:
+            connection.autocommit = False
+    finally:
+        pooled.close()
+    if row is None:  # the function answers one row; this is for the type checker
+        return None
+    if row[0] != "created":
+        _declined(scheme, row[0], row[1], values["amount"])
+        return None
+    created = Transfer(**dict(zip(_COLUMN_NAMES, row[2:], strict=True)))
+    make_transient_to_detached(created)
+    db.session.add(created)
+    _balances_moved(created)
+    return created
+
+
+_COLUMN_NAMES = [c.key for c in _TRANSFERS.c]
+
+
+def _wanted(
+    scheme: Scheme,
+    payer: str,
+    payee: str,
+    amount: Any,
+    memo: Any,
+    kind: str,
+    channel: str,
+    corrects: uuid.UUID | None,
+) -> dict[str, Any]:
+    """A transfer's fields, checked: what a replay must match."""
+    if payer == payee:
+        raise AccountsMustBeDifferent(f"{payer!r} cannot pay itself.")
+    minor = _amount(scheme, amount)
+    memo = check_memo(memo)
+    if channel not in CHANNELS:
+        raise ValidationFailed(f"{channel!r} is not a channel.", errors={"channel": ["invalid"]})
+    return {
+        "payer": payer,
+        "payee": payee,
+        "amount": minor,
+        "memo": memo,
+        "kind": kind,
+        "channel": channel,
+        "corrects_id": corrects,
+    }
 
 
 def check_memo(memo: Any) -> str:
@@ -235,7 +434,6 @@ def _check_status(account: Account, allow_suspended: bool) -> None:
         raise AccountSuspended(f"The account {account.name!r} is suspended.")
 
 
-_TRANSFERS = cast(Table, Transfer.__table__)
 #: INSERT ... ON CONFLICT (id) DO NOTHING RETURNING the row, loaded as a Transfer; by dialect.
 _INSERTS = {
     name: select(Transfer).from_statement(
@@ -367,23 +565,47 @@ def _refusal(account: Account, step: Any, amount: int, allow_suspended: bool = F
         return AccountClosed(f"The account {account.name!r} is closed.")
     if account.status == "suspended" and not allow_suspended:
         return AccountSuspended(f"The account {account.name!r} is suspended.")
-    decimals = _decimals(account)
     if step is _credit:
+        code = ExceedsUpperLimit.code
+    elif wind_up.applies(account):  # its floor (zero) is never below the credit limit
+        code = wind_up.ExceedsWindUpLimit.code
+    else:
+        code = ExceedsCreditLimit.code
+    return _limit_refusal(code, account, amount, _decimals(account))
+
+
+def _limit_refusal(code: str, account: Account, amount: int, decimals: int) -> LetsError:
+    """The named refusal ``code`` of a limit that ``account`` (as it is now) keeps."""
+    if code == ExceedsUpperLimit.code:
         return ExceedsUpperLimit(
             f"{account.name!r} may receive at most {format_amount(_room(account), decimals)} more.",
         )
-    if wind_up.applies(account):  # its floor (zero) is never below the credit limit
+    if code == wind_up.ExceedsWindUpLimit.code:
+        spendable = format_amount(max(account.balance - account.held, 0), decimals)
         return wind_up.ExceedsWindUpLimit(
-            f"{account.name!r} may pay at most "
-            f"{format_amount(max(account.balance - account.held, 0), decimals)} while the "
-            "scheme winds up.",
-            available=format_amount(max(account.balance - account.held, 0), decimals),
+            f"{account.name!r} may pay at most {spendable} while the scheme winds up.",
+            available=spendable,
         )
     return ExceedsCreditLimit(
         f"{account.name!r} has {format_amount(max(account.available, 0), decimals)} available; "
         f"{format_amount(amount, decimals)} was asked.",
         available=format_amount(max(account.available, 0), decimals),
     )
+
+
+#: The outcomes of ``lets_transfer`` that name a refusal (its ``party`` is the account).
+_LIMIT_OUTCOMES = frozenset(
+    {ExceedsCreditLimit.code, wind_up.ExceedsWindUpLimit.code, ExceedsUpperLimit.code}
+)
+#: What a refusal's message reads of the account that refused.
+_PARTY_FIELDS = ("name", "balance", "held", "min_balance", "max_balance", "status", "kind")
+
+
+def _declined(scheme: Scheme, outcome: str, party: dict[str, Any] | None, amount: int) -> None:
+    """Raise the refusal ``lets_transfer`` named; return when it only declined."""
+    if outcome in _LIMIT_OUTCOMES and party is not None:
+        account = Account(**{name: party[name] for name in _PARTY_FIELDS})
+        raise _limit_refusal(outcome, account, amount, scheme.currency_decimals)
 
 
 def _room(account: Account) -> int:
