@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lets_platform.db import db
 from lets_platform.errors import LetsError, NotPermitted
@@ -159,6 +159,24 @@ class TokenNotForScheme(LetsError):
     title = "The access token belongs to another scheme's application."
 
 
+#: Built once (every scheme-scoped request runs it): a person's live roles in a scheme,
+#: with regional organisers' roles over the scheme's network.
+_ROLES_IN = select(RoleGrant.role).where(
+    RoleGrant.person_id == bindparam("person_id"),
+    RoleGrant.revoked_at.is_(None),
+    (RoleGrant.scheme_id == bindparam("scheme_id"))
+    | (
+        (RoleGrant.role == REGIONAL_ORGANISER)
+        & (
+            RoleGrant.network_id
+            == select(Scheme.network_id)
+            .where(Scheme.id == bindparam("scheme_id"))
+            .scalar_subquery()
+        )
+    ),
+)
+
+
 def roles_in(person: Person, scheme_id: int) -> frozenset[str]:
     """The live roles ``person`` holds in a scheme (cached for the request)."""
     cache: dict[tuple[int, int], frozenset[str]] | None = None
@@ -166,16 +184,8 @@ def roles_in(person: Person, scheme_id: int) -> frozenset[str]:
         cache = g.setdefault("_lets_roles", {})
         if (person.id, scheme_id) in cache:
             return cache[(person.id, scheme_id)]
-    network = select(Scheme.network_id).where(Scheme.id == scheme_id).scalar_subquery()
     roles = frozenset(
-        db.session.scalars(
-            select(RoleGrant.role).where(
-                RoleGrant.person_id == person.id,
-                RoleGrant.revoked_at.is_(None),
-                (RoleGrant.scheme_id == scheme_id)
-                | ((RoleGrant.role == REGIONAL_ORGANISER) & (RoleGrant.network_id == network)),
-            )
-        )
+        db.session.scalars(_ROLES_IN, {"person_id": person.id, "scheme_id": scheme_id})
     )
     if cache is not None:
         cache[(person.id, scheme_id)] = roles

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from lets_platform import clock
 from lets_platform.audit.operations import record
@@ -177,13 +177,17 @@ def issue_token(person: Person, name: str = "cli") -> str:
     return token
 
 
+#: Built once: every API request runs it.
+_PERSON_FOR_TOKEN = (
+    select(Person)
+    .join(ApiToken, ApiToken.person_id == Person.id)
+    .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None))
+)
+
+
 def person_for_token(token: str) -> Person | None:
     """The person a live token belongs to, or None."""
-    return db.session.scalar(
-        select(Person)
-        .join(ApiToken, ApiToken.person_id == Person.id)
-        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
-    )
+    return db.session.scalar(_PERSON_FOR_TOKEN, {"digest": _digest(token)})
 
 
 def grant_role(

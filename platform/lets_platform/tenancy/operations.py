@@ -6,7 +6,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lets_platform.audit.operations import record
 from lets_platform.db import db
@@ -55,9 +55,13 @@ def format_rate(num: int, den: int) -> str:
     return str(num) if den == 1 else f"{num}/{den}"
 
 
+#: Built once: every scheme-scoped request runs it.
+_SCHEME_BY_SLUG = select(Scheme).where(Scheme.slug == bindparam("slug"))
+
+
 def get_scheme(slug: str) -> Scheme:
     """The scheme with ``slug``; the unit of work may see its rows from now on."""
-    scheme = db.session.scalar(select(Scheme).where(Scheme.slug == slug))
+    scheme = db.session.scalar(_SCHEME_BY_SLUG, {"slug": slug})
     if scheme is None:
         raise SchemeNotFound(f"There is no scheme {slug!r}.")
     scope.allow(scheme.id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from lets_platform import permissions
 from lets_platform.audit.operations import record
@@ -46,11 +47,24 @@ def check_name(name: str, field: str = "handle") -> str:
     return name
 
 
+#: Built once; the membership comes with the account (whose it is decides who may use it).
+_ACCOUNTS_NAMED = (
+    select(Account)
+    .where(Account.scheme_id == bindparam("scheme_id"), Account.name.in_(bindparam("names")))
+    .options(joinedload(Account.membership))
+)
+
+
+def accounts_named(scheme: Scheme, *names: str) -> dict[str, Account]:
+    """The accounts of ``scheme`` with these names (with their memberships), by name; a
+    name with no account is missing from the answer."""
+    found = db.session.scalars(_ACCOUNTS_NAMED, {"scheme_id": scheme.id, "names": list(names)})
+    return {account.name: account for account in found.unique()}
+
+
 def get_account(scheme: Scheme, name: str) -> Account:
     """The account called ``name`` in ``scheme``; accounts of other schemes are not found."""
-    account = db.session.scalar(
-        select(Account).where(Account.scheme_id == scheme.id, Account.name == name)
-    )
+    account = accounts_named(scheme, name).get(name)
     if account is None:
         raise AccountNotFound(f"There is no account {name!r} in {scheme.slug}.")
     return account

@@ -13,7 +13,12 @@ from lets_platform.audit.operations import record
 from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
-from lets_tenants.accounts.operations import AccountNotFound, get_account, is_owner, require_use
+from lets_tenants.accounts.operations import (
+    accounts_named,
+    get_account,
+    is_owner,
+    require_use,
+)
 from lets_tenants.context import scheme_for
 from lets_tenants.ledger import operations as ops
 from lets_tenants.ledger.models import Transfer
@@ -35,13 +40,6 @@ blp = Blueprint(
 )
 
 
-def _payer_account(scheme: Scheme, name: str) -> Account | None:
-    try:
-        return get_account(scheme, name)
-    except AccountNotFound:
-        return None  # the ledger names it (payer_not_found) in its order
-
-
 #: The action that lets someone other than the owner pay from an account of each kind;
 #: the federation's clearing account moves only through the federation itself.
 PAY_FROM = {
@@ -59,7 +57,10 @@ def create_transfer(body: dict[str, Any], scheme: str) -> tuple[dict[str, Any], 
     """Pay from your own account; organisers may enter a transfer for any account
     (paper cheques and vouchers: set ``channel``), and it records who entered it."""
     person, found = scheme_for(scheme, "transfers.pay_own")
-    payer = _payer_account(found, body["payer"])
+    # both parties in one query: the payer's owner decides who may pay, the payee's name
+    # is in the answer; a missing one is for the ledger to name, in its order
+    parties = accounts_named(found, body["payer"], body["payee"])
+    payer = parties.get(body["payer"])
     on_behalf = payer is not None and not is_owner(person, payer)
     if payer is not None:
         require_use(person, found, payer, PAY_FROM[payer.kind])
@@ -67,7 +68,10 @@ def create_transfer(body: dict[str, Any], scheme: str) -> tuple[dict[str, Any], 
         permissions.require(person, "transfers.enter_on_behalf", found.id)
     key = request.headers.get("Idempotency-Key")
     transfer_id = body["id"] or (ops.id_from_idempotency_key(found, person, key) if key else None)
-    result = ops.transfer(
+    audited = on_behalf or body["channel"] != "online"
+    # a member's own payment is the whole unit of work: ``pay`` commits it in one round
+    # trip; an entry for someone else is written with its audit entry, in one transaction
+    result = (ops.transfer if audited else ops.pay)(
         found,
         payer=body["payer"],
         payee=body["payee"],
@@ -77,7 +81,7 @@ def create_transfer(body: dict[str, Any], scheme: str) -> tuple[dict[str, Any], 
         id=transfer_id,
         entered_by=person,
     )
-    if result.created and (on_behalf or body["channel"] != "online"):
+    if result.created and audited:
         record(
             "transfer.entered_on_behalf",
             f"transfer:{result.transfer.id}",
