@@ -26,6 +26,7 @@ from lets_platform.db import db
 from lets_platform.errors import LetsError
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
+from lets_tenants.ledger.operations import pay as ledger_pay
 from lets_tenants.ledger.operations import transfer
 
 #: Payments are 1.00 to 15.00 units (minor units of a two-decimal currency).
@@ -87,30 +88,30 @@ def _timed(loop: Callable[[], bool], barrier: Any, seconds: float, outcome: Outc
 def ops_client(
     index: int, barrier: Any, queue: Any, database_url: str, schemes: list[Any], seconds: float
 ) -> None:
-    """Pay through ``lets_tenants.ledger.operations.transfer`` and commit, as a worker would."""
+    """Pay through ``lets_tenants.ledger.operations.pay``, the ledger's payment as its own
+    unit of work (what the API calls for a member's own payment)."""
     outcome = Outcome()
     try:
         app = bench_app(database_url)
         rng = random.Random(index)
         with app.app_context():
-            # Kept in the session: each payment reads its scheme afresh (one SELECT by
-            # primary key, as a request's get_scheme does), since its status may change.
+            # Loaded once: the scheme's status, which may change, is read by the payment
+            # itself, in the same statement that moves the balances.
             loaded = {s.id: db.session.get_one(Scheme, s.id) for s in schemes}
             db.session.commit()
 
             def pay() -> bool:
                 bench = rng.choice(schemes)
                 payer, payee = rng.sample(bench.handles, 2)
-                scope.reset(str(bench.id))  # applied once, as the transaction begins
+                scope.reset(str(bench.id))  # for a refusal, which the session names
                 try:
-                    transfer(
+                    ledger_pay(
                         loaded[bench.id],
                         payer=payer,
                         payee=payee,
                         amount=_amount(rng),
                         entered_by=None,
                     )
-                    db.session.commit()
                     return True
                 except LetsError as refusal:
                     db.session.rollback()

@@ -15,11 +15,14 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import make_url
 
 from lets_platform.config import normalise_database_url
 
+#: The production gunicorn settings, from the repository's deploy/ folder.
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
 _TPS = re.compile(r"^tps = ([0-9.]+) \(without initial connection time\)", re.MULTILINE)
 _DONE = re.compile(r"^number of transactions actually processed: (\d+)", re.MULTILINE)
 
@@ -75,17 +78,21 @@ def _free_port() -> int:
 
 @contextmanager
 def gunicorn(database_url: str, workers: int) -> Iterator[str]:
-    """``gunicorn -w workers lets_platform.wsgi:app`` bound to the bench database; its URL."""
+    """gunicorn as production runs it (``deploy/gunicorn.conf.py``: gthread workers, keep-
+    alive, access log) with ``workers`` workers, bound to the bench database; its URL."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LETS_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LETS_", "GUNICORN_"))}
     env.update(
         LETS_DATABASE_URL=database_url,
         LETS_SECRET_KEY="bench",
         LETS_INSTANCE_PATH=tempfile.mkdtemp(prefix="lets-bench-http-"),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS=str(workers),
     )
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers)]
-    command += ["-b", f"127.0.0.1:{port}", "lets_platform.wsgi:app"]
-    server = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "lets_platform.wsgi:app"]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         _wait_until_serving(port, server)
         yield f"http://127.0.0.1:{port}"
