@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from lets_platform import invariants
@@ -20,9 +21,22 @@ from lets_platform.errors import LetsError
 from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
-from lets_tenants.ledger.operations import transfer
+from lets_tenants.ledger.operations import pay, transfer
 
 HANDLES = [f"m{i}" for i in range(8)]
+
+
+def _transfer_and_commit(scheme, **fields):
+    result = transfer(scheme, **fields)
+    db.session.commit()
+    return result
+
+
+#: The two ways a payment reaches the ledger: inside a caller's unit of work, and as a
+#: unit of work of its own (on PostgreSQL one server-side call in autocommit).
+ENTRY_POINTS = pytest.mark.parametrize(
+    "paying", [_transfer_and_commit, pay], ids=["transfer and commit", "pay"]
+)
 
 
 def _run_in_threads(app, count, work):
@@ -45,7 +59,10 @@ def _run_in_threads(app, count, work):
     assert errors == []
 
 
-def test_concurrent_payments_keep_every_invariant(ctx, backend, create_scheme, create_member):
+@ENTRY_POINTS
+def test_concurrent_payments_keep_every_invariant(
+    ctx, backend, create_scheme, create_member, paying
+):
     scheme = create_scheme("wiltshire", default_min_balance="-20.00")
     for handle in HANDLES:
         create_member(scheme, handle, max_balance="30.00")
@@ -60,8 +77,7 @@ def test_concurrent_payments_keep_every_invariant(ctx, backend, create_scheme, c
             payer, payee = rng.sample(HANDLES, 2)
             amount = f"{rng.randint(1, 900) / 100:.2f}"
             try:
-                transfer(found, payer=payer, payee=payee, amount=amount, entered_by=None)
-                db.session.commit()
+                paying(found, payer=payer, payee=payee, amount=amount, entered_by=None)
                 result = "posted"
             except LetsError as exc:
                 db.session.rollback()
@@ -79,7 +95,10 @@ def test_concurrent_payments_keep_every_invariant(ctx, backend, create_scheme, c
     assert min(floors) >= 0
 
 
-def test_the_same_transfer_id_sent_concurrently_moves_money_once(ctx, create_scheme, create_member):
+@ENTRY_POINTS
+def test_the_same_transfer_id_sent_concurrently_moves_money_once(
+    ctx, create_scheme, create_member, paying
+):
     scheme = create_scheme("wiltshire")
     create_member(scheme, "alice")
     create_member(scheme, "bob")
@@ -88,10 +107,9 @@ def test_the_same_transfer_id_sent_concurrently_moves_money_once(ctx, create_sch
 
     def pay(_index):
         found = get_scheme("wiltshire")  # enters the scheme, as a request does
-        result = transfer(
+        result = paying(
             found, payer="alice", payee="bob", amount="5.00", id=transfer_id, entered_by=None
         )
-        db.session.commit()
         created.append(result.created)
 
     _run_in_threads(ctx, 6, pay)
