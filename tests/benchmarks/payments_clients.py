@@ -21,13 +21,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from payments_db import bench_app
+from sqlalchemy import event
 
 from lets_platform.db import db
 from lets_platform.errors import LetsError
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.ledger.operations import pay as ledger_pay
-from lets_tenants.ledger.operations import transfer
 
 #: Payments are 1.00 to 15.00 units (minor units of a two-decimal currency).
 AMOUNTS = (100, 1500)
@@ -138,6 +138,20 @@ def http_client(
         )
         rng = random.Random(1000 + index)
 
+        def post(path: str, body: str, headers: dict[str, str]) -> http.client.HTTPResponse:
+            """POST on the kept-alive connection; if the server closed it meanwhile (its
+            keep-alive timeout), reconnect and send again, which the Idempotency-Key makes
+            safe, as any HTTP client with a connection pool does."""
+            for attempt in (1, 2):
+                try:
+                    connection.request("POST", path, body, headers)
+                    return connection.getresponse()
+                except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                    connection.close()
+                    if attempt == 2:
+                        raise
+            raise AssertionError("unreachable")
+
         def pay() -> bool:
             bench = rng.choice(schemes)
             payer, payee = rng.sample(bench.handles, 2)
@@ -145,9 +159,9 @@ def http_client(
             headers = {
                 "Authorization": f"Bearer {bench.tokens[payer]}",
                 "Content-Type": "application/json",
+                "Idempotency-Key": f"{index}-{rng.getrandbits(64):x}",
             }
-            connection.request("POST", f"/api/v1/schemes/{bench.slug}/transfers", body, headers)
-            response = connection.getresponse()
+            response = post(f"/api/v1/schemes/{bench.slug}/transfers", body, headers)
             answer = json.loads(response.read() or b"{}")
             if response.status == 201:
                 return True
@@ -168,19 +182,19 @@ def http_client(
 def trace_round_trips(database_url: str, bench: Any) -> int:
     """Print what one payment sends to the server, through the operations layer and then
     through the API (in-process, the same handlers gunicorn runs), from libpq's own
-    protocol trace: every simple Query or extended-protocol Sync is one round trip.
-    Returns the number of payments it committed."""
+    protocol trace on every connection it uses: every simple Query or extended-protocol
+    Sync is one round trip. Returns the number of payments it committed."""
     app = bench_app(database_url)
     client = app.test_client()
     payer, payee = bench.handles[1], bench.handles[2]
     with app.app_context():
         scheme = db.session.get_one(Scheme, bench.id)
+        db.session.expunge(scheme)  # kept loaded, as the benchmark's clients keep it
         db.session.commit()
 
         def pay() -> None:
             scope.reset(str(bench.id))
-            transfer(scheme, payer=payer, payee=payee, amount="1.00", entered_by=None)
-            db.session.commit()
+            ledger_pay(scheme, payer=payer, payee=payee, amount="1.00", entered_by=None)
 
         def post() -> None:
             response = client.post(
@@ -191,31 +205,41 @@ def trace_round_trips(database_url: str, bench: Any) -> int:
             assert response.status_code == 201, response.get_json()
 
         for name, action in (("operations layer", pay), ("HTTP request", post)):
-            action()  # warm: statements compiled and prepared, connection pooled
             _print_trace(name, _traced(action))
         db.engine.dispose()
     return 4
 
 
 def _traced(action: Callable[[], None]) -> list[tuple[str, str]]:
-    """The messages ``action`` sends on the (only) pooled connection, as (kind, text)."""
+    """The messages ``action`` sends to the server, on whichever pooled connections it
+    checks out, as (kind, text); run once before, untraced, so that it is measured warm."""
+    db.session.remove()
+    action()
+    db.session.remove()
     with tempfile.TemporaryFile("w+") as trace:
-        traced = db.engine.raw_connection()
-        traced.dbapi_connection.pgconn.trace(trace.fileno())
-        traced.close()
-        action()
-        traced = db.engine.raw_connection()
-        traced.dbapi_connection.pgconn.untrace()
-        traced.close()
+
+        def on_checkout(dbapi_connection: Any, *_: Any) -> None:
+            dbapi_connection.pgconn.trace(trace.fileno())
+
+        def on_checkin(dbapi_connection: Any, *_: Any) -> None:
+            dbapi_connection.pgconn.untrace()
+
+        event.listen(db.engine, "checkout", on_checkout)
+        event.listen(db.engine, "checkin", on_checkin)
+        try:
+            action()
+            db.session.remove()
+        finally:
+            event.remove(db.engine, "checkout", on_checkout)
+            event.remove(db.engine, "checkin", on_checkin)
         trace.seek(0)
         lines = [line.split("\t") for line in trace if "\tF\t" in line]
-    sent = [(f[3].strip(), f[-1].strip()[:90]) for f in lines if len(f) > 3]
-    return sent[:-1] if sent and sent[-1][1] == '";"' else sent  # untrace()'s own ping
+    return [(f[3].strip(), f[-1].strip()[:90]) for f in lines if len(f) > 3]
 
 
 def _print_trace(name: str, sent: list[tuple[str, str]]) -> None:
     for kind, what in sent:
-        if kind in ("Query", "Parse"):
-            print(f"  {kind:6} {what}")
+        if kind in ("Query", "Parse") or (kind == "Bind" and '"_pg3_' in what):
+            print(f"  {kind:6} {what}")  # a Bind of a named statement: prepared before
     trips = sum(1 for kind, _ in sent if kind in ("Query", "Sync"))
     print(f"one payment through the {name}: {trips} round trips")

@@ -196,6 +196,10 @@ def test_pay_is_one_statement_outside_the_session_and_commits_by_itself(
     assert result.created and result.transfer.amount == 725
     assert (balance(scheme, "alice"), balance(scheme, "bob")) == (-725, 725)
     assert result.transfer.payer.name == "alice"  # a persistent row, relationships work
+    stored = db.session.execute(
+        select(*Transfer.__table__.c).where(Transfer.id == result.transfer.id)
+    ).one()
+    assert {k: getattr(result.transfer, k) for k in stored._fields} == stored._asdict()
 
 
 def test_the_one_call_sees_only_its_own_schemes_accounts(

@@ -40,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.base import instance_state, manager_of_class
 from sqlalchemy.orm.util import identity_key
 
 from lets_platform.db import db, utcnow
@@ -213,8 +214,13 @@ _CALL = (
 _ONE_CALL = select(literal_column("outcome"), literal_column("party"), Transfer).from_statement(
     text(_CALL).columns(column("outcome", String), column("party", JSON), *_TRANSFERS.c)
 )
-#: The same call on a bare psycopg connection in autocommit (``pay``): one round trip.
-_ALONE = text(_CALL).compile(dialect=postgresql.psycopg.dialect())
+#: The same call on a bare psycopg connection in autocommit (``pay``): one round trip,
+#: answering only what the caller does not know of the new row.
+_ALONE = text(
+    "SELECT t.outcome, CASE WHEN t.party IS NULL THEN NULL ELSE to_jsonb(t.party) END,"
+    " (t.transfer).seq, (t.transfer).payer_id, (t.transfer).payee_id"
+    f" FROM lets_transfer({_CALL_ARGUMENTS}) AS t"
+).compile(dialect=postgresql.psycopg.dialect())
 _ALONE_SQL = str(_ALONE)
 
 
@@ -337,14 +343,40 @@ def _alone(
     if row[0] != "created":
         _declined(scheme, row[0], row[1], values["amount"])
         return None
-    created = Transfer(**dict(zip(_COLUMN_NAMES, row[2:], strict=True)))
-    make_transient_to_detached(created)
-    db.session.add(created)
+    seq, payer_id, payee_id = row[2:]
+    created = _persistent(
+        seq=seq,
+        id=transfer_id,
+        scheme_id=scheme.id,
+        payer_id=payer_id,
+        payee_id=payee_id,
+        amount=values["amount"],
+        memo=values["memo"],
+        state="posted",
+        kind=values["kind"],
+        channel=values["channel"],
+        entered_by_id=values["entered_by_id"],
+        corrects_id=None,
+        created_at=values["now"],
+        posted_at=values["now"],
+        void_reason=None,
+    )
     _balances_moved(created)
     return created
 
 
-_COLUMN_NAMES = [c.key for c in _TRANSFERS.c]
+def _persistent(**row: Any) -> Transfer:
+    """The Transfer for a row just committed, from its column values, added to the session
+    as persistent (in its identity map, nothing to flush), without the ORM's per-attribute
+    events: it is the row as the database has it."""
+    created: Transfer = _TRANSFER_MANAGER.new_instance()
+    instance_state(created).dict.update(row)
+    make_transient_to_detached(created)
+    db.session.add(created)
+    return created
+
+
+_TRANSFER_MANAGER = manager_of_class(Transfer)
 
 
 def _wanted(
