@@ -112,3 +112,33 @@ def test_the_app_role_cannot_rewrite_history(two_schemes, statement):
     with db.engine.connect() as connection, pytest.raises(DBAPIError, match="permission denied"):
         connection.execute(text("SELECT set_config('lets.schemes', '*', true)"))
         connection.execute(text(statement))
+
+
+@pytest.mark.parametrize("before", ["", "*", "bright"])
+def test_looking_up_a_scheme_enters_it_in_the_same_statement(two_schemes, before):
+    from sqlalchemy import event
+
+    from lets_platform.tenancy import scope
+    from lets_platform.tenancy.operations import get_scheme
+
+    wiltshire_id, bright_id = (scheme.id for scheme in two_schemes)
+    db.session.close()  # no transaction: the lookup begins one, as a request's does
+    scope.reset(str(bright_id) if before == "bright" else before)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        found = get_scheme("wiltshire")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    setting = db.session.execute(text("SELECT current_setting('lets.schemes')")).scalar_one()
+    expected = {"": str(wiltshire_id), "*": "*", "bright": f"{bright_id},{wiltshire_id}"}
+    assert found.id == wiltshire_id
+    assert setting == scope.current() == expected[before]
+    lookups = [s for s in statements if "FROM schemes" in s]
+    assert len(lookups) == 1 and "set_config" in lookups[0]
+    # besides it, only the setting the transaction began with, when there was one
+    assert len(statements) == (2 if before else 1)

@@ -55,16 +55,27 @@ def format_rate(num: int, den: int) -> str:
     return str(num) if den == 1 else f"{num}/{den}"
 
 
-#: Built once: every scheme-scoped request runs it.
+#: Built once: every scheme-scoped request runs it. On PostgreSQL the same statement
+#: widens the transaction's row-level security setting to the scheme it finds.
 _SCHEME_BY_SLUG = select(Scheme).where(Scheme.slug == bindparam("slug"))
+_ENTER_SCHEME_BY_SLUG = select(Scheme, scope.entering(Scheme.id)).where(
+    Scheme.slug == bindparam("slug")
+)
 
 
 def get_scheme(slug: str) -> Scheme:
     """The scheme with ``slug``; the unit of work may see its rows from now on."""
-    scheme = db.session.scalar(_SCHEME_BY_SLUG, {"slug": slug})
+    entering = db.session.get_bind().dialect.name == "postgresql"
+    if entering:
+        row = db.session.execute(
+            _ENTER_SCHEME_BY_SLUG, {"slug": slug, **scope.entering_parameters()}
+        ).first()
+        scheme = None if row is None else row[0]
+    else:
+        scheme = db.session.scalar(_SCHEME_BY_SLUG, {"slug": slug})
     if scheme is None:
         raise SchemeNotFound(f"There is no scheme {slug!r}.")
-    scope.allow(scheme.id)
+    scope.entered(scheme.id, applied=entering)
     return scheme
 
 

@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask import has_app_context
-from sqlalchemy import event, text
+from sqlalchemy import String, bindparam, case, cast, event, func, text
 from sqlalchemy.orm import Session
 
 from lets_platform.db import db
@@ -42,10 +42,46 @@ def allow_all() -> None:
 
 def allow(scheme_id: int) -> None:
     """Let the current unit of work see ``scheme_id``'s rows too."""
+    value = widened(scheme_id)
+    if value != current():
+        _set(value)
+
+
+def widened(scheme_id: int) -> str:
+    """What the setting becomes when the unit of work also sees ``scheme_id``'s rows."""
     now = current()
     if now == ALL or str(scheme_id) in now.split(","):
-        return
-    _set(f"{now},{scheme_id}" if now else str(scheme_id))
+        return now
+    return f"{now},{scheme_id}" if now else str(scheme_id)
+
+
+def entering(scheme_id: Any) -> Any:
+    """A column to select beside a scheme's row (its id column given), on PostgreSQL: the
+    lookup of a scheme and the widening of the setting to it in one statement, so entering
+    a scheme costs no round trip of its own. Bind it with ``entering_parameters()``."""
+    return func.set_config(
+        SETTING,
+        case(
+            (bindparam("scope_prefix") == ALL, ALL),
+            else_=bindparam("scope_prefix") + cast(scheme_id, String),
+        ),
+        True,
+    )
+
+
+def entering_parameters() -> dict[str, str]:
+    """The parameters of ``entering`` for the unit of work as it is now."""
+    now = current()
+    return {"scope_prefix": ALL if now == ALL else (f"{now}," if now else "")}
+
+
+def entered(scheme_id: int, applied: bool) -> None:
+    """Record that the unit of work sees ``scheme_id``'s rows: already applied to the
+    transaction by ``entering`` (``applied``), or to be applied now (``allow``)."""
+    if applied:
+        _scope.set(widened(scheme_id))
+    else:
+        allow(scheme_id)
 
 
 def _set(value: str) -> None:
