@@ -167,8 +167,7 @@ def get_invoice(invoice_id: Any, *, lock: bool = False) -> FederatedInvoice:
     invoice = db.session.scalar(query)
     if invoice is None:
         raise InvoiceNotFound(f"There is no invoice {invoice_id}.")
-    scope.allow(invoice.payer_scheme_id)
-    scope.allow(invoice.payee_scheme_id)
+    scope.allow(invoice.payer_scheme_id, invoice.payee_scheme_id)
     return invoice
 
 

@@ -232,8 +232,7 @@ def _addresses(payer: tuple[str, str], payee: tuple[str, str]) -> tuple[Address,
         if slug not in found:
             raise not_found(f"There is no scheme {slug!r} in the federation.")
         addresses.append(Address(found[slug], handle))
-    for address in addresses:
-        scope.allow(address.scheme.id)
+    scope.allow(*(address.scheme.id for address in addresses))
     return addresses[0], addresses[1]
 
 

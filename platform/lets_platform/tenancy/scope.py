@@ -40,19 +40,23 @@ def allow_all() -> None:
     _set(ALL)
 
 
-def allow(scheme_id: int) -> None:
-    """Let the current unit of work see ``scheme_id``'s rows too."""
-    value = widened(scheme_id)
+def allow(*scheme_ids: int) -> None:
+    """Let the current unit of work see these schemes' rows too (one statement for all)."""
+    value = widened(*scheme_ids)
     if value != current():
         _set(value)
 
 
-def widened(scheme_id: int) -> str:
-    """What the setting becomes when the unit of work also sees ``scheme_id``'s rows."""
+def widened(*scheme_ids: int) -> str:
+    """What the setting becomes when the unit of work also sees these schemes' rows."""
     now = current()
-    if now == ALL or str(scheme_id) in now.split(","):
+    if now == ALL:
         return now
-    return f"{now},{scheme_id}" if now else str(scheme_id)
+    seen = now.split(",") if now else []
+    for scheme_id in scheme_ids:
+        if str(scheme_id) not in seen:
+            seen.append(str(scheme_id))
+    return ",".join(seen)
 
 
 def entering(scheme_id: Any) -> Any:
