@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 import lets_tenants.ledger.operations as ledger
@@ -223,10 +223,22 @@ def _split(address: Any, field: str) -> tuple[str, str]:
     return slug, handle
 
 
+_SCHEMES_NAMED = select(Scheme).where(Scheme.slug.in_(bindparam("slugs")))
+_PARTIES = select(Account).where(
+    (
+        (Account.scheme_id == bindparam("source_id"))
+        & Account.name.in_(bindparam("source_names", expanding=True))
+    )
+    | ((Account.scheme_id == bindparam("target_id")) & (Account.name == bindparam("target_name")))
+)
+
+
 def _addresses(payer: tuple[str, str], payee: tuple[str, str]) -> tuple[Address, Address]:
     """Both schemes in one query; the unit of work may see their rows from now on."""
-    query = select(Scheme).where(Scheme.slug.in_([payer[0], payee[0]]))
-    found = {scheme.slug: scheme for scheme in db.session.scalars(query)}
+    found = {
+        scheme.slug: scheme
+        for scheme in db.session.scalars(_SCHEMES_NAMED, {"slugs": [payer[0], payee[0]]})
+    }
     addresses = []
     for (slug, handle), not_found in ((payer, PayerNotFound), (payee, PayeeNotFound)):
         if slug not in found:
@@ -239,14 +251,13 @@ def _addresses(payer: tuple[str, str], payee: tuple[str, str]) -> tuple[Address,
 def _accounts(source: Address, target: Address) -> tuple[Account, Account, Account | None]:
     """The payer's and payee's accounts and the payer scheme's federation account (which
     the hold pays into), in one query."""
-    query = select(Account).where(
-        (
-            (Account.scheme_id == source.scheme.id)
-            & Account.name.in_([source.handle, FEDERATION_ACCOUNT])
-        )
-        | ((Account.scheme_id == target.scheme.id) & (Account.name == target.handle))
-    )
-    found = {(a.scheme_id, a.name): a for a in db.session.scalars(query)}
+    names = {
+        "source_id": source.scheme.id,
+        "source_names": [source.handle, FEDERATION_ACCOUNT],
+        "target_id": target.scheme.id,
+        "target_name": target.handle,
+    }
+    found = {(a.scheme_id, a.name): a for a in db.session.scalars(_PARTIES, names)}
     parties = []
     for address, not_found in ((source, PayerNotFound), (target, PayeeNotFound)):
         account = found.get((address.scheme.id, address.handle))
@@ -271,11 +282,20 @@ def _rate(scheme: Scheme) -> Any:
     return current_rate(scheme)
 
 
+_TRADES = cast(Table, Trade.__table__)
+#: INSERT ... ON CONFLICT (id) DO NOTHING RETURNING the row, loaded as a Trade; built once
+#: per dialect (a trade's columns are bound parameters, not literal values compiled anew).
+_INSERTS = {
+    name: select(Trade).from_statement(
+        insert(_TRADES).on_conflict_do_nothing(index_elements=["id"]).returning(*_TRADES.c)
+    )
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
 def _insert(**values: Any) -> Trade | None:
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Trade).values(**values).on_conflict_do_nothing(index_elements=["id"])
-    return db.session.scalars(statement.returning(Trade)).first()
+    statement = _INSERTS[db.session.get_bind().dialect.name]
+    return db.session.scalars(statement, values).first()
 
 
 def _replay(existing: Trade, wanted: dict[str, Any]) -> Trade:
