@@ -105,24 +105,61 @@ def start_in_process_worker(app: Flask, threads: int = 2) -> dramatiq.Worker:
 _OUTBOX = "lets_outbox"
 
 
-def send_after_commit(declared: dramatiq.Actor[Any, Any], *args: Any, **kwargs: Any) -> None:
+#: How long a coalescing mark outlives a send whose job never starts (a lost message).
+COALESCE_MS = 2000
+
+
+def send_after_commit(
+    declared: dramatiq.Actor[Any, Any], *args: Any, coalesce: str | None = None, **kwargs: Any
+) -> None:
     """Send ``declared(*args, **kwargs)`` once the current session's transaction commits.
 
     Dropped if it rolls back (or if the savepoint it was queued in rolls back), so a job
     never sees a row that was not committed. A failed send is logged, not raised: the
     work it asks for must also be found by a periodic sweep.
+
+    ``coalesce`` names work that one job does for everyone who asks (clear every pending
+    trade, say): while a job sent under that name has not started yet, asking again sends
+    nothing, since that job will find this transaction's rows. The job calls
+    ``started(actor, name)`` before it looks for work. Redis broker only: the stub sends
+    every time.
     """
     session = db.session()
     session.info.setdefault(_OUTBOX, []).append(
-        (session.get_nested_transaction(), declared, args, kwargs)
+        (session.get_nested_transaction(), declared, args, kwargs, coalesce)
     )
+
+
+def started(declared: dramatiq.Actor[Any, Any], coalesce: str) -> None:
+    """A job sent with ``coalesce`` is starting: from now on, asking sends a new one."""
+    client = _redis_of(declared.broker)
+    if client is not None:
+        client.delete(_coalesce_key(declared.broker, coalesce))
+
+
+def _redis_of(broker: dramatiq.Broker) -> Any:
+    return getattr(broker, "client", None) if not isinstance(broker, StubBroker) else None
+
+
+def _coalesce_key(broker: dramatiq.Broker, coalesce: str) -> str:
+    return f"{getattr(broker, 'namespace', 'dramatiq')}:lets-coalesce:{coalesce}"
+
+
+def _announce(declared: dramatiq.Actor[Any, Any], coalesce: str | None) -> bool:
+    """Whether to send now: always, unless a job of the same name is already on its way."""
+    client = None if coalesce is None else _redis_of(declared.broker)
+    if client is None or coalesce is None:
+        return True
+    key = _coalesce_key(declared.broker, coalesce)
+    return bool(client.set(key, 1, nx=True, px=COALESCE_MS))
 
 
 @event.listens_for(Session, "after_commit")
 def _send_outbox(session: Session) -> None:
-    for _savepoint, declared, args, kwargs in session.info.pop(_OUTBOX, []):
+    for _savepoint, declared, args, kwargs, coalesce in session.info.pop(_OUTBOX, []):
         try:
-            declared.send(*args, **kwargs)
+            if _announce(declared, coalesce):
+                declared.send(*args, **kwargs)
         except Exception:  # the broker is down: the sweep will find the work
             log.exception("could not send %s%r after commit", declared.actor_name, args)
 

@@ -175,3 +175,22 @@ def test_a_clearing_message_delivered_twice_changes_nothing_twice(
 
     assert broker.client.zcard(f"{broker.namespace}:{clear_trade.queue_name}.XQ") == 0
     assert_cleared_exactly_once(trade_ids)
+
+
+def test_trades_made_while_a_clearing_job_is_on_its_way_send_none_and_are_cleared(
+    ctx, federation, broker, workers
+):
+    queue = f"{broker.namespace}:{clear_trade.queue_name}.msgs"
+    first = make_trades(1, seed=11)
+    assert broker.client.hlen(queue) == 1  # the first trade asked for clearing
+    later = [trade_id for seed in range(12, 22) for trade_id in make_trades(1, seed=seed)]
+    assert broker.client.hlen(queue) == 1  # the job on its way will find these too
+
+    worker = workers.start(threads=2)
+    workers.wait_until(lambda: states()["pending"] == 0, "the one job to clear them all")
+    make_trades(1, seed=99)  # the job has started: a new trade asks again
+    workers.wait_until(lambda: states()["pending"] == 0, "the next job")
+    stop(worker)
+
+    assert states() == {"cleared": len(first) + len(later) + 1}
+    assert invariants.run_all() == []

@@ -44,11 +44,14 @@ def batch_size() -> int:
     return int(current_app.config.get("LETS_FEDERATION_BATCH_SIZE", DEFAULT_BATCH_SIZE))
 
 
-def clear_batch(trade_id: Any, *, extra: int = 0, now: datetime | None = None) -> list[Decision]:
+def clear_batch(
+    trade_id: Any | None, *, extra: int = 0, now: datetime | None = None
+) -> list[Decision]:
     """Decide ``trade_id`` and up to ``extra`` other pending trades in this transaction.
 
     Args:
         trade_id: the trade the job is about (a UUID or its string); waited for if locked.
+            None: no trade in particular, only up to ``extra`` pending ones.
         extra: how many other pending trades to take, skipping any another batch holds.
         now: the time to judge expiry by (default: now).
     Returns:
@@ -59,13 +62,19 @@ def clear_batch(trade_id: Any, *, extra: int = 0, now: datetime | None = None) -
         positions, pair flow and residues moved; each rejected or expired one its hold
         voided; positions sum to zero and each scheme's ledger too.
     """
-    tid = trade_id if isinstance(trade_id, uuid.UUID) else uuid.UUID(str(trade_id))
     db.session.flush()
-    lock = select(_T).where(_T.c.id == tid).with_for_update(key_share=True)
-    own = db.session.execute(lock).first()
-    if own is None or own.state != "pending":
-        return []
-    trades = sorted([own, *_pick(tid, extra)], key=lambda t: (t.created_at, str(t.id)))
+    if trade_id is None:
+        picked = _pick(None, extra)
+        if not picked:
+            return []
+    else:
+        tid = trade_id if isinstance(trade_id, uuid.UUID) else uuid.UUID(str(trade_id))
+        lock = select(_T).where(_T.c.id == tid).with_for_update(key_share=True)
+        own = db.session.execute(lock).first()
+        if own is None or own.state != "pending":
+            return []
+        picked = [own, *_pick(tid, extra)]
+    trades = sorted(picked, key=lambda t: (t.created_at, str(t.id)))
     books = _lock_books(trades)
     judged_at = now or utcnow()
     decisions = [decide(trade, books, judged_at) for trade in trades]
@@ -74,13 +83,14 @@ def clear_batch(trade_id: Any, *, extra: int = 0, now: datetime | None = None) -
     return decisions
 
 
-def _pick(tid: uuid.UUID, extra: int) -> list[Row[Any]]:
+def _pick(tid: uuid.UUID | None, extra: int) -> list[Row[Any]]:
     """Up to ``extra`` other pending trades, oldest deadline first, none another batch holds."""
     if extra <= 0:
         return []
+    others = _T.c.state == "pending"
     query = (
         select(_T)
-        .where(_T.c.state == "pending", _T.c.id != tid)
+        .where(others if tid is None else others & (_T.c.id != tid))
         .order_by(_T.c.expires_at)
         .limit(extra)
         .with_for_update(skip_locked=True, key_share=True)

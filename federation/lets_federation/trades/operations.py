@@ -198,9 +198,9 @@ def _hold_and_record(
         if existing is None:
             raise ExistsWithDifferentFields(f"A trade {tid} exists already.")
         return Started(_replay(existing, wanted), False)
-    from lets_federation.trades.tasks import clear_trade
+    from lets_federation.trades.tasks import CLEARING, clear_trade
 
-    jobs.send_after_commit(clear_trade, str(tid))
+    jobs.send_after_commit(clear_trade, str(tid), coalesce=CLEARING)
     return Started(row, True)
 
 

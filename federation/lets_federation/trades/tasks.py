@@ -4,10 +4,12 @@ pending trades."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from lets_federation.trades.batch import batch_size, clear_batch
 from lets_federation.trades.settlement import sweep
-from lets_platform.jobs import actor
+from lets_platform.db import db
+from lets_platform.jobs import actor, started
 
 log = logging.getLogger(__name__)
 
@@ -15,11 +17,28 @@ log = logging.getLogger(__name__)
 SWEEP_EVERY = 60
 
 
+#: The name under which new trades ask for clearing (``jobs.send_after_commit``): while
+#: one clearing job is on its way, a new trade sends none, since that job clears it too.
+CLEARING = "federation-clearing"
+
+
 @actor(max_retries=20, min_backoff=200, max_backoff=30_000)
 def clear_trade(trade_id: str) -> None:
     """Clear or reject a trade together with up to ``LETS_FEDERATION_BATCH_SIZE`` other
-    pending ones; a redelivered message finds its trade decided and does nothing."""
+    pending ones, then the pending trades left, batch by batch (one transaction each),
+    until none is left that another batch does not hold; a redelivered message finds its
+    trade decided and only looks for others."""
+    started(clear_trade, CLEARING)  # trades committed from now on send a new job
     decided = clear_batch(trade_id, extra=batch_size())
+    while True:
+        _log(trade_id, decided)
+        db.session.commit()
+        decided = clear_batch(None, extra=batch_size())
+        if not decided:
+            return
+
+
+def _log(trade_id: str, decided: list[Any]) -> None:
     if decided:
         cleared = sum(d.state == "cleared" for d in decided)
         log.info("trade %s: batch of %d, %d cleared", trade_id, len(decided), cleared)
