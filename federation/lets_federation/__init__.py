@@ -26,6 +26,8 @@ DEFAULT_TRADE_TTL = 3600
 DEFAULT_RESEND_AFTER = 60
 #: Other pending trades one clearing job may settle with its own, in one transaction.
 DEFAULT_BATCH_SIZE = 50
+#: Milliseconds a clearing job waits after a batch that was not full, for more trades.
+DEFAULT_LINGER_MS = 20
 
 
 def _open_federation_books(scheme: Any, actor: Any = None, **_: Any) -> None:
@@ -57,6 +59,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault(
         "LETS_FEDERATION_BATCH_SIZE",
         int(env.get("LETS_FEDERATION_BATCH_SIZE", DEFAULT_BATCH_SIZE)),
+    )
+    app.config.setdefault(
+        "LETS_FEDERATION_LINGER_MS",
+        int(env.get("LETS_FEDERATION_LINGER_MS", DEFAULT_LINGER_MS)),
     )
     for blueprint in (rates, trades, positions):
         register(app, blueprint)

@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Row, select
 
-from lets_federation import DEFAULT_BATCH_SIZE
+from lets_federation import DEFAULT_BATCH_SIZE, DEFAULT_LINGER_MS
 from lets_federation.positions.models import PairFlow, Position
 from lets_federation.positions.operations import ensure_position
 from lets_federation.trades import writes
@@ -42,6 +42,12 @@ _S = Scheme.__table__
 def batch_size() -> int:
     """``LETS_FEDERATION_BATCH_SIZE``: how many other pending trades one job may clear."""
     return int(current_app.config.get("LETS_FEDERATION_BATCH_SIZE", DEFAULT_BATCH_SIZE))
+
+
+def linger_ms() -> int:
+    """``LETS_FEDERATION_LINGER_MS``: how long a clearing job waits after a batch that was
+    not full before it looks again (a little latency for fewer, larger batches)."""
+    return int(current_app.config.get("LETS_FEDERATION_LINGER_MS", DEFAULT_LINGER_MS))
 
 
 def clear_batch(

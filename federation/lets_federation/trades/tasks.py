@@ -4,9 +4,10 @@ pending trades."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from lets_federation.trades.batch import batch_size, clear_batch
+from lets_federation.trades.batch import batch_size, clear_batch, linger_ms
 from lets_federation.trades.settlement import sweep
 from lets_platform.db import db
 from lets_platform.jobs import actor, started
@@ -22,20 +23,37 @@ SWEEP_EVERY = 60
 CLEARING = "federation-clearing"
 
 
+#: Longest a clearing job keeps going while trades keep arriving, in seconds.
+KEEP_GOING = 1.0
+
+
 @actor(max_retries=20, min_backoff=200, max_backoff=30_000)
 def clear_trade(trade_id: str) -> None:
     """Clear or reject a trade together with up to ``LETS_FEDERATION_BATCH_SIZE`` other
-    pending ones, then the pending trades left, batch by batch (one transaction each),
-    until none is left that another batch does not hold; a redelivered message finds its
-    trade decided and only looks for others."""
-    started(clear_trade, CLEARING)  # trades committed from now on send a new job
-    decided = clear_batch(trade_id, extra=batch_size())
-    while True:
+    pending ones, then the pending trades left, batch by batch (one transaction each).
+
+    While it works, new trades send no job of their own (the coalescing mark stands);
+    between batches that were not full it lingers ``LETS_FEDERATION_LINGER_MS`` so that
+    trades arriving one by one are cleared a few at a time. It stops when a pass finds
+    nothing (or after ``KEEP_GOING`` seconds), withdraws the mark so that trades
+    committed from then on send a new job, and clears once more what was committed in
+    between. A redelivered message finds its trade decided and only looks for others.
+    """
+    linger = linger_ms() / 1000
+    size = batch_size()
+    decided = clear_batch(trade_id, extra=size)
+    until = time.monotonic() + KEEP_GOING
+    while decided and time.monotonic() < until:
         _log(trade_id, decided)
         db.session.commit()
-        decided = clear_batch(None, extra=batch_size())
-        if not decided:
-            return
+        if len(decided) < size and linger:
+            time.sleep(linger)  # not a full batch: let a few more trades arrive
+        decided = clear_batch(None, extra=size)
+    started(clear_trade, CLEARING)  # trades committed from now on send a new job
+    while decided or (decided := clear_batch(None, extra=size)):
+        _log(trade_id, decided)
+        db.session.commit()
+        decided = []
 
 
 def _log(trade_id: str, decided: list[Any]) -> None:
