@@ -50,10 +50,11 @@ def clear_trade(trade_id: str) -> None:
             time.sleep(linger)  # not a full batch: let a few more trades arrive
         decided = clear_batch(None, extra=size)
     started(clear_trade, CLEARING)  # trades committed from now on send a new job
-    while decided or (decided := clear_batch(None, extra=size)):
+    decided = decided or clear_batch(None, extra=size)
+    while decided:
         _log(trade_id, decided)
         db.session.commit()
-        decided = []
+        decided = clear_batch(None, extra=size)
 
 
 def _log(trade_id: str, decided: list[Any]) -> None:

@@ -62,6 +62,7 @@ from lets_platform.identity.models import Person
 from lets_platform.money import MAX_MINOR_UNITS, Money, format_amount
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
+from lets_tenants.accounts.operations import accounts_named
 from lets_tenants.ledger import wind_up
 from lets_tenants.ledger.models import CHANNELS, Transfer
 
@@ -443,15 +444,8 @@ def _replay(scheme: Scheme, existing: Transfer, wanted: dict[str, Any]) -> Resul
     return Result(existing, False)
 
 
-_PARTIES = select(Account).where(
-    Account.scheme_id == bindparam("scheme_id"),
-    Account.name.in_([bindparam("payer"), bindparam("payee")]),
-)
-
-
 def _accounts(scheme: Scheme, payer: str, payee: str) -> tuple[Account, Account]:
-    names = {"scheme_id": scheme.id, "payer": payer, "payee": payee}
-    found = {a.name: a for a in db.session.scalars(_PARTIES, names)}
+    found = accounts_named(scheme, payer, payee)
     if payer not in found:
         raise PayerNotFound(f"There is no account {payer!r} in {scheme.slug}.")
     if payee not in found:
