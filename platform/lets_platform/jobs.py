@@ -119,10 +119,9 @@ def send_after_commit(
     work it asks for must also be found by a periodic sweep.
 
     ``coalesce`` names work that one job does for everyone who asks (clear every pending
-    trade, say): while a job sent under that name has not started yet, asking again sends
-    nothing, since that job will find this transaction's rows. The job calls
-    ``started(actor, name)`` before it looks for work. Redis broker only: the stub sends
-    every time.
+    trade, say): until a job sent under that name calls ``release(actor, name)``, asking
+    again sends nothing, since that job will find this transaction's rows; it must look
+    for work once more after releasing. Redis broker only: the stub sends every time.
     """
     session = db.session()
     session.info.setdefault(_OUTBOX, []).append(
@@ -130,8 +129,8 @@ def send_after_commit(
     )
 
 
-def started(declared: dramatiq.Actor[Any, Any], coalesce: str) -> None:
-    """A job sent with ``coalesce`` is starting: from now on, asking sends a new one."""
+def release(declared: dramatiq.Actor[Any, Any], coalesce: str) -> None:
+    """Withdraw a job's ``coalesce`` mark: from now on, asking sends a new job."""
     client = _redis_of(declared.broker)
     if client is not None:
         client.delete(_coalesce_key(declared.broker, coalesce))
@@ -147,8 +146,7 @@ def _coalesce_key(broker: dramatiq.Broker, coalesce: str) -> str:
 
 def _announce(declared: dramatiq.Actor[Any, Any], coalesce: str | None) -> bool:
     """Whether to send now: always, unless a job of the same name is already on its way."""
-    client = None if coalesce is None else _redis_of(declared.broker)
-    if client is None or coalesce is None:
+    if coalesce is None or (client := _redis_of(declared.broker)) is None:
         return True
     key = _coalesce_key(declared.broker, coalesce)
     return bool(client.set(key, 1, nx=True, px=COALESCE_MS))

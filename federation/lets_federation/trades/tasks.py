@@ -10,7 +10,7 @@ from typing import Any
 from lets_federation.trades.batch import batch_size, clear_batch, linger_ms
 from lets_federation.trades.settlement import sweep
 from lets_platform.db import db
-from lets_platform.jobs import actor, started
+from lets_platform.jobs import actor, release
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def clear_trade(trade_id: str) -> None:
         if len(decided) < size and linger:
             time.sleep(linger)  # not a full batch: let a few more trades arrive
         decided = clear_batch(None, extra=size)
-    started(clear_trade, CLEARING)  # trades committed from now on send a new job
+    release(clear_trade, CLEARING)  # trades committed from now on send a new job
     decided = decided or clear_batch(None, extra=size)
     while decided:
         _log(trade_id, decided)
