@@ -138,6 +138,7 @@ class Bench:
 
     def run(self, path: str, count: int, client: Callable[..., None], *args: Any) -> None:
         """``count`` clients for ``--seconds``; audit the books; pgbench at ``count``."""
+        payments_db.checkpoint(self.server)
         load = payments_programs.load_average()
         timeout = self.args.seconds + 300
         outcomes = payments_clients.run_clients(client, count, timeout, *args, self.args.seconds)
@@ -145,6 +146,7 @@ class Bench:
         self.committed += run.total
         payments_db.audit(self.owner, self.committed)
         if count not in self.pgbench_at:
+            payments_db.checkpoint(self.server)
             self.pgbench_at[count] = payments_programs.pgbench_tps(
                 self.server, self.pgbench_db, count, self.args.seconds
             )

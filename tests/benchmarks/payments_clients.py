@@ -95,9 +95,12 @@ def ops_client(
         app = bench_app(database_url)
         rng = random.Random(index)
         with app.app_context():
-            # Loaded once: the scheme's status, which may change, is read by the payment
-            # itself, in the same statement that moves the balances.
+            # Loaded once and kept out of the session, so that rolling back after a
+            # refusal does not expire it (a reload would cost a transaction per refusal):
+            # the scheme's status, which may change, is read by the payment itself, in the
+            # same statement that moves the balances.
             loaded = {s.id: db.session.get_one(Scheme, s.id) for s in schemes}
+            db.session.expunge_all()
             db.session.commit()
 
             def pay() -> bool:
