@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lets_platform.db import Model, utcnow
+from lets_platform.db import BigIntPK, Model, utcnow
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 
@@ -66,9 +66,11 @@ class Trade(Model):
 
     #: Client-chosen or generated; the idempotency key of the trade.
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    payer_scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"))
+    #: The schemes are proven by the keys to the accounts (scheme_id, id), not by keys of
+    #: their own, which would make every trade lock both schemes' rows (migration 0010).
+    payer_scheme_id: Mapped[int] = mapped_column(BigIntPK)
     payer_account_id: Mapped[int]
-    payee_scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"))
+    payee_scheme_id: Mapped[int] = mapped_column(BigIntPK)
     payee_account_id: Mapped[int]
     #: Which side's currency the client named the amount in; that side is exact.
     currency: Mapped[str] = mapped_column(String(8))
@@ -98,8 +100,16 @@ class Trade(Model):
     #: The payee's leg, posted when the trade cleared.
     payee_leg_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("transfers.id"))
 
-    payer_scheme: Mapped[Scheme] = relationship(foreign_keys=[payer_scheme_id], viewonly=True)
-    payee_scheme: Mapped[Scheme] = relationship(foreign_keys=[payee_scheme_id], viewonly=True)
+    payer_scheme: Mapped[Scheme] = relationship(
+        primaryjoin="Trade.payer_scheme_id == Scheme.id",
+        foreign_keys="Trade.payer_scheme_id",
+        viewonly=True,
+    )
+    payee_scheme: Mapped[Scheme] = relationship(
+        primaryjoin="Trade.payee_scheme_id == Scheme.id",
+        foreign_keys="Trade.payee_scheme_id",
+        viewonly=True,
+    )
     payer_account: Mapped[Account] = relationship(
         primaryjoin="Trade.payer_account_id == Account.id",
         foreign_keys="Trade.payer_account_id",

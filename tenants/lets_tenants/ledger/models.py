@@ -44,7 +44,10 @@ class Transfer(Model):
     seq: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     #: Client-chosen or generated; the idempotency key of the transfer.
     id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
-    scheme_id: Mapped[int] = mapped_column(ForeignKey("schemes.id"))
+    #: No foreign key of its own to ``schemes``: the keys to the accounts (scheme_id, id)
+    #: prove the scheme, and one would make every payment lock the scheme's row (see
+    #: migration 0010).
+    scheme_id: Mapped[int] = mapped_column(BigIntPK)
     payer_id: Mapped[int]
     payee_id: Mapped[int]
     #: Minor units of the scheme's currency.
