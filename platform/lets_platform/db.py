@@ -23,6 +23,8 @@ NAMING_CONVENTION = {
 }
 
 #: 64-bit integer primary keys; SQLite only auto-increments a column typed exactly INTEGER.
+#: Also the type of a column that holds another table's id without a foreign key of its
+#: own (a foreign key column takes its target's type by itself).
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
 
 

@@ -36,6 +36,8 @@ import payments_programs  # noqa: E402
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 #: Targets from issue 2: share of pgbench's tps at the same client count.
 OPS_TARGET, HTTP_TARGET = 0.35, 0.15
+#: Clients paying during the untimed warm-up.
+WARM_UP_CLIENTS = 4
 
 
 @dataclass
@@ -81,7 +83,7 @@ def options() -> argparse.Namespace:
         "--warm-up",
         type=int,
         default=10,
-        help="seconds of untimed payments (4 clients) before the first run; 0 skips",
+        help=f"untimed seconds of payments ({WARM_UP_CLIENTS} clients) first; 0 skips",
     )
     return parser.parse_args()
 
@@ -149,22 +151,14 @@ class Bench:
     pgbench_at: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     def warm_up(self, client: Callable[..., None], *args: Any) -> None:
-        """Pay untimed for ``--warm-up`` seconds with 4 clients; audit."""
-        outcomes = payments_clients.run_clients(
-            client, 4, self.args.warm_up + 300, *args, self.args.warm_up
-        )
-        self.committed += measure(outcomes, "warm-up", 4).total
-        payments_db.audit(self.owner, self.committed)
+        """Pay untimed for ``--warm-up`` seconds with ``WARM_UP_CLIENTS`` clients."""
+        self._paid("warm-up", WARM_UP_CLIENTS, self.args.warm_up, client, *args)
 
     def run(self, path: str, count: int, client: Callable[..., None], *args: Any) -> None:
         """``count`` clients for ``--seconds``; audit the books; pgbench at ``count``."""
         payments_db.checkpoint(self.server)
         load = payments_programs.load_average()
-        timeout = self.args.seconds + 300
-        outcomes = payments_clients.run_clients(client, count, timeout, *args, self.args.seconds)
-        run = measure(outcomes, path, count)
-        self.committed += run.total
-        payments_db.audit(self.owner, self.committed)
+        run = self._paid(path, count, self.args.seconds, client, *args)
         if count not in self.pgbench_at:
             payments_db.checkpoint(self.server)
             self.pgbench_at[count] = payments_programs.pgbench_tps(
@@ -172,6 +166,17 @@ class Bench:
             )
         (run.pgbench, run.pgbench_cpu_ms), run.load = self.pgbench_at[count], load
         self.runs.append(run)
+
+    def _paid(
+        self, path: str, count: int, seconds: int, client: Callable[..., None], *args: Any
+    ) -> Run:
+        """``count`` clients paying for ``seconds``; what they committed is counted and the
+        books are audited (the benchmark fails if they do not balance)."""
+        outcomes = payments_clients.run_clients(client, count, seconds + 300, *args, seconds)
+        run = measure(outcomes, path, count)
+        self.committed += run.total
+        payments_db.audit(self.owner, self.committed)
+        return run
 
 
 def report(runs: list[Run], args: argparse.Namespace) -> Table:
