@@ -254,16 +254,17 @@ def _in_one_call(scheme: Scheme, values: dict[str, Any]) -> Transfer | None:
     then nothing was written and ``transfer``'s own path decides."""
     row = db.session.execute(_ONE_CALL, values).one()
     if row.outcome != "created":
-        _declined(scheme, row.outcome, row.party, values["amount"])
+        raise_refusal(scheme, row.outcome, row.party, values["amount"])
         return None
     created: Transfer = row[2]
-    _balances_moved(created)
+    balances_moved(created.payer_id, created.payee_id)
     return created
 
 
-def _balances_moved(created: Transfer) -> None:
-    """Expire the balances of the parties' rows this session holds (they moved under them)."""
-    for account_id in (created.payer_id, created.payee_id):
+def balances_moved(*account_ids: int) -> None:
+    """Expire the balances of these accounts' rows if this session holds them (a server-side
+    call moved them underneath)."""
+    for account_id in account_ids:
         loaded = db.session.identity_map.get(identity_key(Account, account_id))
         if loaded is not None:
             db.session.expire(loaded, ["balance", "held"])
@@ -342,7 +343,7 @@ def _alone(
     if row is None:  # the function answers one row; this is for the type checker
         return None
     if row[0] != "created":
-        _declined(scheme, row[0], row[1], values["amount"])
+        raise_refusal(scheme, row[0], row[1], values["amount"])
         return None
     seq, payer_id, payee_id = row[2:]
     created = _persistent(
@@ -362,7 +363,7 @@ def _alone(
         posted_at=values["now"],
         void_reason=None,
     )
-    _balances_moved(created)
+    balances_moved(created.payer_id, created.payee_id)
     return created
 
 
@@ -627,8 +628,9 @@ _LIMIT_OUTCOMES = frozenset(
 _PARTY_FIELDS = ("name", "balance", "held", "min_balance", "max_balance", "status", "kind")
 
 
-def _declined(scheme: Scheme, outcome: str, party: dict[str, Any] | None, amount: int) -> None:
-    """Raise the refusal ``lets_transfer`` named; return when it only declined."""
+def raise_refusal(scheme: Scheme, outcome: str, party: dict[str, Any] | None, amount: int) -> None:
+    """Raise the refusal ``lets_transfer`` named (a limit, with the account that keeps it);
+    return when it only declined. ``amount`` is what it was asked to move, in minor units."""
     if outcome in _LIMIT_OUTCOMES and party is not None:
         account = Account(**{name: party[name] for name in _PARTY_FIELDS})
         raise _limit_refusal(outcome, account, amount, scheme.currency_decimals)
