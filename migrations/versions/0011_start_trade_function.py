@@ -12,9 +12,11 @@ so the limit checks and the lock order are the ledger's) and records the trade. 
 hold's id is derived from the trade's (``hold_id``), so a concurrent start of the same
 trade makes the hold's insert decline first; the trade's own insert cannot then meet its
 id, and if it ever did, its unique violation would abort the transaction rather than
-leave a hold without a trade.
+leave a hold without a trade. It answers ``created`` with the ids the caller does not know
+(the accounts', the federation account's): every other column of the new trade is the
+caller's own value.
 
-When any step does not go through it leaves nothing written and answers with no trade:
+When any step does not go through it leaves nothing written and answers without ids:
 for a limit on the hold, the refusal ``lets_transfer`` named and the account that refused;
 for anything else (a trade id that exists, an unknown or federation account, a payer's
 account that is not the caller's, an inactive account, a scheme not trading)
@@ -42,7 +44,7 @@ CREATE FUNCTION lets_start_trade(
     p_payee_rate_num bigint, p_payee_rate_den bigint, p_memo text, p_hold_memo text,
     p_person bigint, p_now timestamptz, p_expires_at timestamptz, p_ceiling bigint,
     p_scope text, OUT outcome text, OUT party accounts, OUT federation_account bigint,
-    OUT trade federation_trades
+    OUT payer_account bigint, OUT payee_account bigint
 ) LANGUAGE plpgsql AS $$
 DECLARE
     payer accounts%ROWTYPE;
@@ -86,10 +88,11 @@ BEGIN
         p_payer_amount, p_payee_amount, p_fed_amount, p_payer_rate_num, p_payer_rate_den,
         p_payee_rate_num, p_payee_rate_den, 'pending', p_memo, p_person, p_now, p_expires_at,
         p_hold
-    )
-    RETURNING * INTO trade;  -- no ON CONFLICT: see the note above
+    );  -- no ON CONFLICT: see the note above
     outcome := 'created';
     federation_account := (hold.transfer).payee_id;
+    payer_account := payer.id;
+    payee_account := payee.id;
 END
 $$
 """

@@ -6,13 +6,14 @@ Nothing here connects to the database: engines connect lazily, on first use.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached, registry
+from sqlalchemy.orm.base import instance_state, manager_of_class
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -66,6 +67,20 @@ else:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+_Row = TypeVar("_Row")
+
+
+def persistent(model: type[_Row], **row: Any) -> _Row:
+    """The ``model`` object of a row a server-side call just wrote, from its column values
+    (every column), added to the session as persistent: in its identity map, nothing to
+    flush, and built without the ORM's per-attribute events, as a loaded row would be."""
+    made: _Row = manager_of_class(model).new_instance()
+    instance_state(made).dict.update(row)
+    make_transient_to_detached(made)
+    db.session.add(made)
+    return made
 
 
 def engine_options(uri: str) -> dict[str, Any]:

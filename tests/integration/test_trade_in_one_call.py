@@ -232,16 +232,20 @@ def test_a_trade_starts_with_one_call_after_reading_the_schemes(
             amount="2.50",
             currency="payer",
         )
+        made = {c: getattr(started.trade, c) for c in [col.key for col in Trade.__table__.c]}
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     reads = [s for s in statements if "lets_start_trade" not in s]
     calls = [s for s in statements if "lets_start_trade" in s]
     assert len(calls) == 1
     assert not any(s.lstrip().upper().startswith(("INSERT", "UPDATE")) for s in statements)
-    assert not any("FROM accounts" in s for s in reads)
+    assert not any("FROM accounts" in s or "FROM federation_trades" in s for s in reads)
     db.session.commit()
-    trade = db.session.get(Trade, started.trade.id)
-    assert trade is not None and trade.state == "pending"
-    assert trade.payer == "count-payer/alice" and trade.payer_amount == 250
-    hold = db.session.scalar(select(Transfer).where(Transfer.id == trade.hold_transfer_id))
+    made = started.trade
+    stored = db.session.execute(select(*Trade.__table__.c).where(Trade.id == made.id)).one()
+    # the trade the caller got is the row as stored, every column
+    assert {c: getattr(made, c) for c in stored._fields} == stored._asdict()
+    assert made.state == "pending" and made.payer == "count-payer/alice"
+    assert made.payer_amount == 250
+    hold = db.session.scalar(select(Transfer).where(Transfer.id == made.hold_transfer_id))
     assert hold is not None and (hold.state, hold.amount) == ("pending", 250)

@@ -16,12 +16,10 @@ from typing import Any, cast
 from flask import current_app
 from sqlalchemy import (
     JSON,
-    BigInteger,
     String,
     Table,
     bindparam,
     column,
-    literal_column,
     or_,
     select,
     text,
@@ -38,7 +36,7 @@ from lets_federation.trades.settlement import (  # noqa: F401  (settle, sweep re
 )
 from lets_federation.units import Quote, Side, quote
 from lets_platform import jobs, permissions
-from lets_platform.db import db, utcnow
+from lets_platform.db import db, persistent, utcnow
 from lets_platform.errors import (
     ExistsWithDifferentFields,
     LetsError,
@@ -245,29 +243,20 @@ def _started(row: Trade) -> Started:
 
 #: Where a trade can start in one server-side call (migration 0011's ``lets_start_trade``).
 _ONE_CALL_DIALECT = "postgresql"
-_START = select(
-    literal_column("outcome"), literal_column("party"), literal_column("federation_account"), Trade
-).from_statement(
-    text(
-        "SELECT t.outcome,"
-        " CASE WHEN t.party IS NULL THEN NULL ELSE to_jsonb(t.party) END AS party,"
-        " t.federation_account, (t.trade).* FROM lets_start_trade("
-        "CAST(:id AS uuid), CAST(:hold AS uuid), CAST(:payer_scheme AS bigint),"
-        " CAST(:payer AS text), CAST(:payee_scheme AS bigint), CAST(:payee AS text),"
-        " CAST(:currency AS text), CAST(:payer_amount AS bigint),"
-        " CAST(:payee_amount AS bigint), CAST(:fed_amount AS bigint),"
-        " CAST(:payer_rate_num AS bigint), CAST(:payer_rate_den AS bigint),"
-        " CAST(:payee_rate_num AS bigint), CAST(:payee_rate_den AS bigint),"
-        " CAST(:memo AS text), CAST(:hold_memo AS text), CAST(:person AS bigint),"
-        " CAST(:now AS timestamptz), CAST(:expires_at AS timestamptz),"
-        " CAST(:ceiling AS bigint), CAST(:scope AS text)) AS t"
-    ).columns(
-        column("outcome", String),
-        column("party", JSON),
-        column("federation_account", BigInteger),
-        *cast(Table, Trade.__table__).c,
-    )
-)
+_START = text(
+    "SELECT t.outcome,"
+    " CASE WHEN t.party IS NULL THEN NULL ELSE to_jsonb(t.party) END AS party,"
+    " t.federation_account, t.payer_account, t.payee_account FROM lets_start_trade("
+    "CAST(:id AS uuid), CAST(:hold AS uuid), CAST(:payer_scheme AS bigint),"
+    " CAST(:payer AS text), CAST(:payee_scheme AS bigint), CAST(:payee AS text),"
+    " CAST(:currency AS text), CAST(:payer_amount AS bigint),"
+    " CAST(:payee_amount AS bigint), CAST(:fed_amount AS bigint),"
+    " CAST(:payer_rate_num AS bigint), CAST(:payer_rate_den AS bigint),"
+    " CAST(:payee_rate_num AS bigint), CAST(:payee_rate_den AS bigint),"
+    " CAST(:memo AS text), CAST(:hold_memo AS text), CAST(:person AS bigint),"
+    " CAST(:now AS timestamptz), CAST(:expires_at AS timestamptz),"
+    " CAST(:ceiling AS bigint), CAST(:scope AS text)) AS t"
+).columns(column("outcome", String), column("party", JSON))
 
 
 def _may_trade_own(person: Person | None, scheme: Scheme) -> bool:
@@ -295,6 +284,8 @@ def _in_one_call(
     ids = (source.scheme.id, target.scheme.id)
     widened = scope.widened(*ids)
     now = utcnow()
+    expires_at = now + timedelta(seconds=trade_ttl())
+    person_id = person.id if person else None
     row = db.session.execute(
         _START,
         {
@@ -307,9 +298,9 @@ def _in_one_call(
             **terms.columns(),
             "memo": memo,
             "hold_memo": leg_memo(tid, f"to {target.scheme.slug}/{target.handle}", memo),
-            "person": person.id if person else None,
+            "person": person_id,
             "now": now,
-            "expires_at": now + timedelta(seconds=trade_ttl()),
+            "expires_at": expires_at,
             "ceiling": MAX_MINOR_UNITS,
             "scope": None if widened == scope.current() else widened,
         },
@@ -319,8 +310,26 @@ def _in_one_call(
     if row.outcome != "created":
         ledger.raise_refusal(source.scheme, row.outcome, row.party, terms.quote.payer_amount)
         return None
-    trade: Trade = row[3]
-    ledger.balances_moved(trade.payer_account_id, row.federation_account)
+    ledger.balances_moved(row.payer_account, row.federation_account)
+    trade = persistent(
+        Trade,
+        id=tid,
+        payer_scheme_id=source.scheme.id,
+        payer_account_id=row.payer_account,
+        payee_scheme_id=target.scheme.id,
+        payee_account_id=row.payee_account,
+        **terms.columns(),
+        state="pending",
+        reason=None,
+        reason_detail=None,
+        memo=memo,
+        created_by_id=person_id,
+        created_at=now,
+        expires_at=expires_at,
+        decided_at=None,
+        hold_transfer_id=hold_id(tid),
+        payee_leg_id=None,
+    )
     return _started(trade)
 
 

@@ -38,12 +38,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.base import instance_state, manager_of_class
 from sqlalchemy.orm.util import identity_key
 
-from lets_platform.db import db, utcnow
+from lets_platform.db import db, persistent, utcnow
 from lets_platform.errors import (
     AccountClosed,
     AccountsMustBeDifferent,
@@ -346,7 +344,8 @@ def _alone(
         raise_refusal(scheme, row[0], row[1], values["amount"])
         return None
     seq, payer_id, payee_id = row[2:]
-    created = _persistent(
+    created = persistent(
+        Transfer,
         seq=seq,
         id=transfer_id,
         scheme_id=scheme.id,
@@ -365,20 +364,6 @@ def _alone(
     )
     balances_moved(created.payer_id, created.payee_id)
     return created
-
-
-def _persistent(**row: Any) -> Transfer:
-    """The Transfer for a row just committed, from its column values, added to the session
-    as persistent (in its identity map, nothing to flush), without the ORM's per-attribute
-    events: it is the row as the database has it."""
-    created: Transfer = _TRANSFER_MANAGER.new_instance()
-    instance_state(created).dict.update(row)
-    make_transient_to_detached(created)
-    db.session.add(created)
-    return created
-
-
-_TRANSFER_MANAGER = manager_of_class(Transfer)
 
 
 def _wanted(
