@@ -20,9 +20,7 @@ from lets_platform.permissions import TOKEN_GRANT, TokenGrant
 def current_person() -> Person:
     """The authenticated person, or raise ``unauthenticated`` (401)."""
     if "person" not in g:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        token = token.strip() if scheme.lower() == "bearer" else ""
+        token = _bearer_token()
         g.pop(TOKEN_GRANT, None)
         if token.startswith(ACCESS_TOKEN_PREFIX):
             g.person = _oauth_person(token)
@@ -32,6 +30,28 @@ def current_person() -> Person:
         raise Unauthenticated("Send a valid token as 'Authorization: Bearer <token>'.")
     person: Person = g.person
     return person
+
+
+def personal_token() -> str | None:
+    """The request's personal token (``lets_...``) while no one is authenticated yet: for a
+    lookup that authenticates with it (``authenticated_as``). None for an OAuth access
+    token, no token, or a request whose caller is known already."""
+    if "person" in g:
+        return None
+    token = _bearer_token()
+    return token if token and not token.startswith(ACCESS_TOKEN_PREFIX) else None
+
+
+def authenticated_as(person: Person) -> None:
+    """The request is ``person``'s, found by ``personal_token`` (a personal token carries
+    no OAuth grant)."""
+    g.pop(TOKEN_GRANT, None)
+    g.person = person
+
+
+def _bearer_token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 def _oauth_person(token: str) -> Person | None:

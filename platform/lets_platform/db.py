@@ -6,13 +6,15 @@ Nothing here connects to the database: engines connect lazily, on first use.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator, event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached, registry
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.base import instance_state, manager_of_class
 
 NAMING_CONVENTION = {
@@ -72,10 +74,40 @@ def utcnow() -> datetime:
 _Row = TypeVar("_Row")
 
 
+def alone(sql: str, parameters: Any) -> tuple[Any, ...] | None:
+    """One statement (a server-side call) on a pooled connection of its own, in autocommit
+    (PostgreSQL, psycopg): its own transaction, one round trip, whatever the session holds.
+    Prepared, since it runs for every request. The first row, as psycopg reads it."""
+    import psycopg
+
+    pooled = db.engine.raw_connection()
+    try:
+        connection = cast(psycopg.Connection[Any], pooled.driver_connection)
+        connection.autocommit = True
+        try:
+            row: tuple[Any, ...] | None = connection.execute(
+                sql, parameters, prepare=True
+            ).fetchone()
+        finally:
+            connection.autocommit = False
+    finally:
+        pooled.close()
+    return row
+
+
 def persistent(model: type[_Row], **row: Any) -> _Row:
-    """The ``model`` object of a row a server-side call just wrote, from its column values
-    (every column), added to the session as persistent: in its identity map, nothing to
-    flush, and built without the ORM's per-attribute events, as a loaded row would be."""
+    """The ``model`` object of a row read or written by a server-side call, from its column
+    values (every column), in the session as persistent: in its identity map, nothing to
+    flush, and built without the ORM's per-attribute events, as a loaded row would be. If
+    the session holds that row already, it is brought up to date instead (as a query with
+    ``populate_existing`` would)."""
+    mapper = sa_inspect(model)
+    key = mapper.identity_key_from_primary_key([row[c.key] for c in mapper.primary_key])
+    existing = db.session.identity_map.get(key)
+    if existing is not None:
+        for name, value in row.items():
+            set_committed_value(existing, name, value)
+        return cast(_Row, existing)
     made: _Row = manager_of_class(model).new_instance()
     instance_state(made).dict.update(row)
     make_transient_to_detached(made)

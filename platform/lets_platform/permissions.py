@@ -192,6 +192,13 @@ def roles_in(person: Person, scheme_id: int) -> frozenset[str]:
     return roles
 
 
+def roles_found(person: Person, scheme_id: int, roles: frozenset[str]) -> None:
+    """Keep the roles a lookup of its own found (as ``_ROLES_IN`` reads them) for the
+    request, as ``roles_in`` would have."""
+    if has_request_context():
+        g.setdefault("_lets_roles", {})[(person.id, scheme_id)] = roles
+
+
 def token_grant(person: Person) -> TokenGrant | None:
     """The OAuth grant the person is acting under in this request, if any."""
     if not has_request_context():

@@ -20,6 +20,7 @@ from typing import Any
 
 import redis
 from flask import Flask
+from payments_db import checkpoint
 from sqlalchemy import func, select, text
 
 from lets_platform import testing
@@ -138,7 +139,10 @@ def jobs_for(kind: str, slugs: list[str], count: int, seed_: int = 7) -> list[Jo
 
 
 def run_clients(kind: str, env: dict[str, str], jobs: list[Job], clients: int) -> float:
-    """Start ``clients`` processes on ``jobs``; the time from the start until all returned."""
+    """Start ``clients`` processes on ``jobs``; the time from the start until all returned.
+    A ``CHECKPOINT`` comes first, as in the payments benchmark, so that no run shares the
+    disk with a checkpoint that the seeding or an earlier run's writes started."""
+    checkpoint(SERVER)
     spawn = multiprocessing.get_context("spawn")
     barrier = spawn.Barrier(clients + 1)
     processes = [

@@ -164,14 +164,15 @@ def find_or_add_person(email: str, display_name: str) -> Person:
     return find_person(email) or add_person(email, display_name)
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored of a personal token: its SHA-256, in hex."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def issue_token(person: Person, name: str = "cli") -> str:
     """Create a bearer token for ``person``; returns the token, which is not stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(person_id=person.id, token_hash=_digest(token), name=name))
+    db.session.add(ApiToken(person_id=person.id, token_hash=token_digest(token), name=name))
     record("token.issued", f"person:{person.email}", actor_id=person.id, name=name)
     db.session.flush()
     return token
@@ -187,7 +188,7 @@ _PERSON_FOR_TOKEN = (
 
 def person_for_token(token: str) -> Person | None:
     """The person a live token belongs to, or None."""
-    return db.session.scalar(_PERSON_FOR_TOKEN, {"digest": _digest(token)})
+    return db.session.scalar(_PERSON_FOR_TOKEN, {"digest": token_digest(token)})
 
 
 def grant_role(

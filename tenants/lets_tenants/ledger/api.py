@@ -14,12 +14,11 @@ from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import (
-    accounts_named,
     get_account,
     is_owner,
     require_use,
 )
-from lets_tenants.context import scheme_for
+from lets_tenants.context import scheme_and_parties, scheme_for
 from lets_tenants.ledger import operations as ops
 from lets_tenants.ledger.models import Transfer
 from lets_tenants.ledger.schemas import (
@@ -56,10 +55,11 @@ PAY_FROM = {
 def create_transfer(body: dict[str, Any], scheme: str) -> tuple[dict[str, Any], int]:
     """Pay from your own account; organisers may enter a transfer for any account
     (paper cheques and vouchers: set ``channel``), and it records who entered it."""
-    person, found = scheme_for(scheme, "transfers.pay_own")
-    # both parties in one query: the payer's owner decides who may pay, the payee's name
-    # is in the answer; a missing one is for the ledger to name, in its order
-    parties = accounts_named(found, body["payer"], body["payee"])
+    # the caller, the scheme and both parties at once: the payer's owner decides who may
+    # pay, the payee's name is in the answer; a missing one is for the ledger to name
+    person, found, parties = scheme_and_parties(
+        scheme, "transfers.pay_own", body["payer"], body["payee"]
+    )
     payer = parties.get(body["payer"])
     on_behalf = payer is not None and not is_owner(person, payer)
     if payer is not None:

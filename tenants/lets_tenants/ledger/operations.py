@@ -22,7 +22,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, cast
 
-import psycopg
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -41,7 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from lets_platform.db import db, persistent, utcnow
+from lets_platform.db import alone, db, persistent, utcnow
 from lets_platform.errors import (
     AccountClosed,
     AccountsMustBeDifferent,
@@ -326,18 +325,7 @@ def _alone(
     except LetsError:
         return None
     values = _call_values(scheme, transfer_id, wanted, entered_by, scope=str(scheme.id))
-    pooled = db.engine.raw_connection()
-    try:
-        connection = cast(psycopg.Connection[Any], pooled.driver_connection)
-        connection.autocommit = True
-        try:
-            row = connection.execute(
-                _ALONE_SQL, _ALONE.construct_params(values), prepare=True
-            ).fetchone()
-        finally:
-            connection.autocommit = False
-    finally:
-        pooled.close()
+    row = alone(_ALONE_SQL, _ALONE.construct_params(values))
     if row is None:  # the function answers one row; this is for the type checker
         return None
     if row[0] != "created":
