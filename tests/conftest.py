@@ -50,6 +50,14 @@ def backend(ctx: Flask) -> str:
 
 
 @pytest.fixture
+def postgres_only(backend: str) -> None:
+    """Skip on SQLite: the test is about PostgreSQL's own (a server-side function; SQLite
+    has only the Python path)."""
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has only the Python path")
+
+
+@pytest.fixture
 def api(ctx: Flask) -> testing.Api:
     return testing.Api(ctx.test_client())
 

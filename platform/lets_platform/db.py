@@ -13,7 +13,12 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator, event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached, registry
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    configure_mappers,
+    make_transient_to_detached,
+    registry,
+)
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.base import instance_state, manager_of_class
 
@@ -102,6 +107,8 @@ def persistent(model: type[_Row], **row: Any) -> _Row:
     the session holds that row already, it is brought up to date instead (as a query with
     ``populate_existing`` would)."""
     mapper = sa_inspect(model)
+    if not mapper.configured:  # an app configures its mappers as it is created; this is
+        configure_mappers()  # for a model imported afterwards
     key = mapper.identity_key_from_primary_key([row[c.key] for c in mapper.primary_key])
     existing = db.session.identity_map.get(key)
     if existing is not None:

@@ -19,7 +19,7 @@ import dramatiq
 import psycopg
 from flask import Flask, current_app
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, func, make_url, select, text
+from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
 from sqlalchemy.pool import NullPool
 
 from lets_platform import jobs, migrate
@@ -245,3 +245,20 @@ def db_state() -> dict[str, Any]:
         (str(i), s) for i, s in db.session.execute(select(invoices.c.id, invoices.c.state))
     )
     return state
+
+
+@contextmanager
+def statements_sent() -> Iterator[list[str]]:
+    """The statements the app's engine sends while the block runs, in order (what goes
+    through SQLAlchemy; a server-side call made alone on a raw connection, ``db.alone``,
+    sends none of them)."""
+    sent: list[str] = []
+
+    def listen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)

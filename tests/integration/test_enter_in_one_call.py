@@ -15,10 +15,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lets_platform.db import db, utcnow
 from lets_platform.identity.models import ApiToken
+from lets_platform.testing import statements_sent
 from lets_tenants import context
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import open_central_account
@@ -89,12 +90,6 @@ SCENARIOS: dict[str, tuple[Callable[[W], Any], Callable[[W], Any], int]] = {
 
 
 @pytest.fixture
-def postgres_only(backend: str) -> None:
-    if backend != "postgresql":
-        pytest.skip("entering in one call is PostgreSQL's; SQLite has only the Python path")
-
-
-@pytest.fixture
 def world(scheme_with_members, create_scheme, create_member, token_for, api):
     def make(slug: str) -> W:
         w = scheme_with_members(slug)
@@ -142,16 +137,8 @@ def test_a_members_payment_is_two_calls_and_no_statement_of_the_sessions(
     autocommit; the request's session sends nothing at all, not even a COMMIT."""
     w = world("count")
     db.session.commit()
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent() as statements:
         response = _pay(w, "alice")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 201, response.json
     assert statements == [], statements
     assert response.json["entered_by"] == "alice@count.test"

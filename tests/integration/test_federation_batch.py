@@ -9,7 +9,7 @@ from collections import Counter
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lets_federation.positions.models import Position
 from lets_federation.positions.operations import set_limits
@@ -19,6 +19,7 @@ from lets_federation.trades.operations import create_trade
 from lets_platform import invariants
 from lets_platform.db import db
 from lets_platform.tenancy import scope
+from lets_platform.testing import statements_sent
 from lets_tenants.accounts.operations import change_account
 from lets_tenants.ledger.models import Transfer
 
@@ -92,16 +93,8 @@ def test_a_trade_is_judged_after_the_ones_before_it_in_the_batch(world):
 def test_a_batch_writes_with_as_many_statements_for_twenty_trades_as_for_two(world):
     def statements_to_clear(count):
         ids = [_trade("bright/bob", "london/ines", "1.00") for _ in range(count)]
-        seen = []
-
-        def listen(*args):
-            seen.append(args[2])  # the statement's text
-
-        event.listen(db.engine, "before_cursor_execute", listen)
-        try:
+        with statements_sent() as seen:
             assert len(clear_batch(ids[0], extra=count)) == count
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listen)
         db.session.commit()
         return len(seen)
 

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lets_platform.db import db
 from lets_platform.errors import LetsError
 from lets_platform.tenancy.models import Scheme
+from lets_platform.testing import statements_sent
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger import operations as ops
 from lets_tenants.ledger.models import Transfer
@@ -150,12 +151,6 @@ def _play(scheme: Scheme, arrange: Callable[..., Any], act: Callable[..., Any]) 
     return outcome, [tuple(b) for b in balances], transfers
 
 
-@pytest.fixture
-def postgres_only(backend: str) -> None:
-    if backend != "postgresql":
-        pytest.skip("the one-call payment is PostgreSQL's; SQLite has only the Python path")
-
-
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_the_one_call_and_the_python_path_agree(
     name, postgres_only, create_scheme, create_member, monkeypatch
@@ -181,16 +176,8 @@ def test_pay_is_one_statement_outside_the_session_and_commits_by_itself(
         create_member(scheme, handle)
     db.session.commit()
     db.session.refresh(scheme)  # loaded, as a request has it from its scheme lookup
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent() as statements:
         result = _pay(scheme, "alice", "bob", "7.25")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert statements == []  # the session sent nothing: the one call went on its own
     db.session.rollback()  # nothing of the session's to undo: the payment is committed
     assert result.created and result.transfer.amount == 725

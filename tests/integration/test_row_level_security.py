@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from lets_platform import testing
 from lets_platform.db import db
+from lets_platform.testing import statements_sent
 from lets_tenants.invoices.operations import send_invoice
 from lets_tenants.ledger.operations import transfer
 
@@ -116,7 +117,6 @@ def test_the_app_role_cannot_rewrite_history(two_schemes, statement):
 
 @pytest.mark.parametrize("before", ["", "*", "bright"])
 def test_looking_up_a_scheme_enters_it_in_the_same_statement(two_schemes, before):
-    from sqlalchemy import event
 
     from lets_platform.tenancy import scope
     from lets_platform.tenancy.operations import get_scheme
@@ -124,16 +124,8 @@ def test_looking_up_a_scheme_enters_it_in_the_same_statement(two_schemes, before
     wiltshire_id, bright_id = (scheme.id for scheme in two_schemes)
     db.session.close()  # no transaction: the lookup begins one, as a request's does
     scope.reset(str(bright_id) if before == "bright" else before)
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent() as statements:
         found = get_scheme("wiltshire")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     setting = db.session.execute(text("SELECT current_setting('lets.schemes')")).scalar_one()
     expected = {"": str(wiltshire_id), "*": "*", "bright": f"{bright_id},{wiltshire_id}"}
     assert found.id == wiltshire_id

@@ -15,12 +15,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lets_federation.trades import operations as trades
 from lets_federation.trades.models import Trade
 from lets_platform.db import db
 from lets_platform.errors import LetsError
+from lets_platform.testing import statements_sent
 from lets_tenants.accounts.models import Account
 from lets_tenants.ledger.models import Transfer
 
@@ -190,12 +191,6 @@ def _play(w: World, arrange: Callable[..., Any], act: Callable[..., Any]) -> tup
     return outcome[0], text
 
 
-@pytest.fixture
-def postgres_only(backend: str) -> None:
-    if backend != "postgresql":
-        pytest.skip("the one-call start is PostgreSQL's; SQLite has only the Python path")
-
-
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_the_one_call_and_the_python_path_agree(
     name, postgres_only, create_scheme, create_member, monkeypatch
@@ -218,13 +213,7 @@ def test_a_trade_starts_with_one_call_after_reading_the_schemes(
     the one call: no account is read, no hold or trade written by a statement of its own."""
     w = _world("count", create_scheme, create_member)
     db.session.commit()
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent() as statements:
         started = trades.start_trade(
             w.alice,
             payer="count-payer/alice",
@@ -233,8 +222,6 @@ def test_a_trade_starts_with_one_call_after_reading_the_schemes(
             currency="payer",
         )
         made = {c: getattr(started.trade, c) for c in [col.key for col in Trade.__table__.c]}
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     reads = [s for s in statements if "lets_start_trade" not in s]
     calls = [s for s in statements if "lets_start_trade" in s]
     assert len(calls) == 1

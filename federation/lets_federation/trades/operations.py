@@ -198,7 +198,7 @@ def _hold_and_record(
 ) -> Started:
     payer_account, federation = holding
     memo = wanted["memo"]
-    held = ledger.transfer(
+    ledger.transfer(  # the hold's id is the trade's hold_id, new or replayed
         source.scheme,
         payer=payer_account.name,
         payee=FEDERATION_ACCOUNT,
@@ -210,20 +210,10 @@ def _hold_and_record(
         pending=True,
         accounts=None if federation is None else (payer_account, federation),
     )
-    now = utcnow()
     row = _insert(
-        id=tid,
-        payer_scheme_id=source.scheme.id,
-        payer_account_id=payer_account.id,
-        payee_scheme_id=target.scheme.id,
-        payee_account_id=payee_account.id,
-        **terms.columns(),
-        state="pending",
-        memo=memo,
-        created_by_id=person.id if person else None,
-        created_at=now,
-        expires_at=now + timedelta(seconds=trade_ttl()),
-        hold_transfer_id=held.transfer.id,
+        **_pending_row(
+            tid, person, (source, target), (payer_account.id, payee_account.id), terms, memo
+        )
     )
     if row is None:  # a concurrent request committed this id first; its hold is ours
         existing = db.session.get(Trade, tid, populate_existing=True)
@@ -231,6 +221,36 @@ def _hold_and_record(
             raise ExistsWithDifferentFields(f"A trade {tid} exists already.")
         return Started(_replay(existing, wanted), False)
     return _started(row)
+
+
+def _pending_row(
+    tid: uuid.UUID,
+    person: Person | None,
+    addresses: tuple[Address, Address],
+    accounts: tuple[int | None, int | None],
+    terms: Terms,
+    memo: str,
+) -> dict[str, Any]:
+    """Every column of a new trade (the payer's and payee's schemes and account ids)."""
+    now = utcnow()
+    return {
+        "id": tid,
+        "payer_scheme_id": addresses[0].scheme.id,
+        "payer_account_id": accounts[0],
+        "payee_scheme_id": addresses[1].scheme.id,
+        "payee_account_id": accounts[1],
+        **terms.columns(),
+        "state": "pending",
+        "reason": None,
+        "reason_detail": None,
+        "memo": memo,
+        "created_by_id": person.id if person else None,
+        "created_at": now,
+        "expires_at": now + timedelta(seconds=trade_ttl()),
+        "decided_at": None,
+        "hold_transfer_id": hold_id(tid),
+        "payee_leg_id": None,
+    }
 
 
 def _started(row: Trade) -> Started:
@@ -247,14 +267,14 @@ _START = text(
     "SELECT t.outcome,"
     " CASE WHEN t.party IS NULL THEN NULL ELSE to_jsonb(t.party) END AS party,"
     " t.federation_account, t.payer_account, t.payee_account FROM lets_start_trade("
-    "CAST(:id AS uuid), CAST(:hold AS uuid), CAST(:payer_scheme AS bigint),"
-    " CAST(:payer AS text), CAST(:payee_scheme AS bigint), CAST(:payee AS text),"
+    "CAST(:id AS uuid), CAST(:hold_transfer_id AS uuid), CAST(:payer_scheme_id AS bigint),"
+    " CAST(:payer AS text), CAST(:payee_scheme_id AS bigint), CAST(:payee AS text),"
     " CAST(:currency AS text), CAST(:payer_amount AS bigint),"
     " CAST(:payee_amount AS bigint), CAST(:fed_amount AS bigint),"
     " CAST(:payer_rate_num AS bigint), CAST(:payer_rate_den AS bigint),"
     " CAST(:payee_rate_num AS bigint), CAST(:payee_rate_den AS bigint),"
-    " CAST(:memo AS text), CAST(:hold_memo AS text), CAST(:person AS bigint),"
-    " CAST(:now AS timestamptz), CAST(:expires_at AS timestamptz),"
+    " CAST(:memo AS text), CAST(:hold_memo AS text), CAST(:created_by_id AS bigint),"
+    " CAST(:created_at AS timestamptz), CAST(:expires_at AS timestamptz),"
     " CAST(:ceiling AS bigint), CAST(:scope AS text)) AS t"
 ).columns(column("outcome", String), column("party", JSON))
 
@@ -283,24 +303,14 @@ def _in_one_call(
         return None  # too small to quote: named by the Python path, after the accounts
     ids = (source.scheme.id, target.scheme.id)
     widened = scope.widened(*ids)
-    now = utcnow()
-    expires_at = now + timedelta(seconds=trade_ttl())
-    person_id = person.id if person else None
+    values = _pending_row(tid, person, (source, target), (None, None), terms, memo)
     row = db.session.execute(
         _START,
         {
-            "id": tid,
-            "hold": hold_id(tid),
-            "payer_scheme": source.scheme.id,
+            **values,
             "payer": source.handle,
-            "payee_scheme": target.scheme.id,
             "payee": target.handle,
-            **terms.columns(),
-            "memo": memo,
             "hold_memo": leg_memo(tid, f"to {target.scheme.slug}/{target.handle}", memo),
-            "person": person_id,
-            "now": now,
-            "expires_at": expires_at,
             "ceiling": MAX_MINOR_UNITS,
             "scope": None if widened == scope.current() else widened,
         },
@@ -311,25 +321,8 @@ def _in_one_call(
         ledger.raise_refusal(source.scheme, row.outcome, row.party, terms.quote.payer_amount)
         return None
     ledger.balances_moved(row.payer_account, row.federation_account)
-    trade = persistent(
-        Trade,
-        id=tid,
-        payer_scheme_id=source.scheme.id,
-        payer_account_id=row.payer_account,
-        payee_scheme_id=target.scheme.id,
-        payee_account_id=row.payee_account,
-        **terms.columns(),
-        state="pending",
-        reason=None,
-        reason_detail=None,
-        memo=memo,
-        created_by_id=person_id,
-        created_at=now,
-        expires_at=expires_at,
-        decided_at=None,
-        hold_transfer_id=hold_id(tid),
-        payee_leg_id=None,
-    )
+    values.update(payer_account_id=row.payer_account, payee_account_id=row.payee_account)
+    trade = persistent(Trade, **values)
     return _started(trade)
 
 
