@@ -76,14 +76,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-_Row = TypeVar("_Row")
-
-
 def alone(sql: str, parameters: Any) -> tuple[Any, ...] | None:
     """One statement (a server-side call) on a pooled connection of its own, in autocommit
     (PostgreSQL, psycopg): its own transaction, one round trip, whatever the session holds.
     Prepared, since it runs for every request. The first row, as psycopg reads it."""
-    import psycopg
+    import psycopg  # PostgreSQL's driver: not loaded on the embedded default
 
     pooled = db.engine.raw_connection()
     try:
@@ -98,6 +95,9 @@ def alone(sql: str, parameters: Any) -> tuple[Any, ...] | None:
     finally:
         pooled.close()
     return row
+
+
+_Row = TypeVar("_Row")
 
 
 def persistent(model: type[_Row], **row: Any) -> _Row:
