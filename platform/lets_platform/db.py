@@ -18,6 +18,7 @@ from sqlalchemy.orm import (
     configure_mappers,
     make_transient_to_detached,
     registry,
+    relationship,
 )
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.base import instance_state, manager_of_class
@@ -70,6 +71,14 @@ if TYPE_CHECKING:  # flask-sqlalchemy builds db.Model at run time; to mypy it is
     Model = Base
 else:
     Model = db.Model
+
+
+def reference(column: str, target: str) -> Any:
+    """A read-only many-to-one from ``column`` ("Model.attribute") to the row of ``target``
+    (a model's name) whose id it holds. For columns whose foreign key is composite, such
+    as ``(scheme_id, account_id)`` to an account, or that have none (a trade's schemes,
+    proven by its accounts' keys: migration 0010), where the ORM cannot infer the join."""
+    return relationship(primaryjoin=f"{column} == {target}.id", foreign_keys=column, viewonly=True)
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lets_platform.db import Model, utcnow
+from lets_platform.db import Model, reference, utcnow
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 
@@ -59,13 +59,5 @@ class FederatedInvoice(Model):
 
     payer_scheme: Mapped[Scheme] = relationship(foreign_keys=[payer_scheme_id], viewonly=True)
     payee_scheme: Mapped[Scheme] = relationship(foreign_keys=[payee_scheme_id], viewonly=True)
-    payer: Mapped[Account] = relationship(
-        primaryjoin="FederatedInvoice.payer_account_id == Account.id",
-        foreign_keys="FederatedInvoice.payer_account_id",
-        viewonly=True,
-    )
-    payee: Mapped[Account] = relationship(
-        primaryjoin="FederatedInvoice.payee_account_id == Account.id",
-        foreign_keys="FederatedInvoice.payee_account_id",
-        viewonly=True,
-    )
+    payer: Mapped[Account] = reference("FederatedInvoice.payer_account_id", "Account")
+    payee: Mapped[Account] = reference("FederatedInvoice.payee_account_id", "Account")

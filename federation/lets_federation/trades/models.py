@@ -19,9 +19,9 @@ from sqlalchemy import (
     String,
     Uuid,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from lets_platform.db import BigIntPK, Model, utcnow
+from lets_platform.db import BigIntPK, Model, reference, utcnow
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 
@@ -100,26 +100,10 @@ class Trade(Model):
     #: The payee's leg, posted when the trade cleared.
     payee_leg_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("transfers.id"))
 
-    payer_scheme: Mapped[Scheme] = relationship(
-        primaryjoin="Trade.payer_scheme_id == Scheme.id",
-        foreign_keys="Trade.payer_scheme_id",
-        viewonly=True,
-    )
-    payee_scheme: Mapped[Scheme] = relationship(
-        primaryjoin="Trade.payee_scheme_id == Scheme.id",
-        foreign_keys="Trade.payee_scheme_id",
-        viewonly=True,
-    )
-    payer_account: Mapped[Account] = relationship(
-        primaryjoin="Trade.payer_account_id == Account.id",
-        foreign_keys="Trade.payer_account_id",
-        viewonly=True,
-    )
-    payee_account: Mapped[Account] = relationship(
-        primaryjoin="Trade.payee_account_id == Account.id",
-        foreign_keys="Trade.payee_account_id",
-        viewonly=True,
-    )
+    payer_scheme: Mapped[Scheme] = reference("Trade.payer_scheme_id", "Scheme")
+    payee_scheme: Mapped[Scheme] = reference("Trade.payee_scheme_id", "Scheme")
+    payer_account: Mapped[Account] = reference("Trade.payer_account_id", "Account")
+    payee_account: Mapped[Account] = reference("Trade.payee_account_id", "Account")
 
     @property
     def payer_rate(self) -> Fraction:

@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from lets_platform.db import BigIntPK, Model, utcnow
+from lets_platform.db import BigIntPK, Model, reference, utcnow
 from lets_tenants.accounts.models import Account
 
 INVOICE_STATES = ("open", "paid", "declined", "cancelled")
@@ -43,11 +43,5 @@ class Invoice(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
 
-    sender: Mapped[Account] = relationship(
-        primaryjoin="Invoice.sender_id == Account.id",
-        foreign_keys="Invoice.sender_id",
-        viewonly=True,
-    )
-    payer: Mapped[Account] = relationship(
-        primaryjoin="Invoice.payer_id == Account.id", foreign_keys="Invoice.payer_id", viewonly=True
-    )
+    sender: Mapped[Account] = reference("Invoice.sender_id", "Account")
+    payer: Mapped[Account] = reference("Invoice.payer_id", "Account")

@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lets_platform.db import BigIntPK, Model, utcnow
+from lets_platform.db import BigIntPK, Model, reference, utcnow
 from lets_platform.identity.models import Person
 from lets_tenants.accounts.models import Account
 
@@ -65,14 +65,6 @@ class Transfer(Model):
     posted_at: Mapped[datetime | None]
     void_reason: Mapped[str | None] = mapped_column(String(200))
 
-    payer: Mapped[Account] = relationship(
-        primaryjoin="Transfer.payer_id == Account.id",
-        foreign_keys="Transfer.payer_id",
-        viewonly=True,
-    )
-    payee: Mapped[Account] = relationship(
-        primaryjoin="Transfer.payee_id == Account.id",
-        foreign_keys="Transfer.payee_id",
-        viewonly=True,
-    )
+    payer: Mapped[Account] = reference("Transfer.payer_id", "Account")
+    payee: Mapped[Account] = reference("Transfer.payee_id", "Account")
     entered_by: Mapped[Person | None] = relationship(viewonly=True)
