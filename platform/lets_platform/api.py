@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import flask_smorest
 from flask import Flask, Response, g
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from sqlalchemy.exc import SQLAlchemyError
 
 from lets_platform.db import db
@@ -11,6 +14,18 @@ from lets_platform.errors import TemporarilyUnavailable, problem_response
 from lets_platform.tenancy import scope
 
 API_PREFIX = "/api/v1"
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's blueprint, whose argument schemas are built once, where a route
+    declares them: given a schema class, webargs builds an instance (deep-copying every
+    declared field) for every request it parses. Marshmallow schemas keep no state while
+    loading, so one instance serves every request and thread."""
+
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)
 
 
 def init_app(app: Flask) -> None:
@@ -59,6 +74,9 @@ def commit_at_the_edge(response: Response) -> Response:
     if response.status_code >= 400:
         db.session.rollback()
         return response
+    session = db.session()
+    if not (session.in_transaction() or session.new or session.dirty or session.deleted):
+        return response  # nothing begun, nothing to write (a payment commits on its own)
     try:
         db.session.commit()
     except SQLAlchemyError:

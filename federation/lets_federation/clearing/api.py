@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from lets_federation.clearing import operations as ops
@@ -27,7 +26,7 @@ from lets_federation.clearing.schemas import (
 from lets_federation.clearing.tasks import near_limit_percent
 from lets_federation.context import federation_caller
 from lets_platform import permissions
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.db import db
 from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from lets_federation.context import federation_caller
@@ -23,7 +22,7 @@ from lets_federation.invoices.schemas import (
     invoice_out,
 )
 from lets_platform import permissions
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.db import db
 from lets_platform.errors import PayeeNotFound, PayerNotFound
 from lets_platform.identity.models import Person

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from lets_federation.context import federation_caller
 from lets_federation.migration import operations as ops
@@ -21,7 +20,7 @@ from lets_federation.migration.schemas import (
     progress_out,
     report_out,
 )
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.tenancy.models import Scheme
 
 blp = Blueprint(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from lets_federation.migration.schemas import ProgressOut, progress_out
 from lets_federation.pools import operations as ops
 from lets_federation.pools.provision import provision_from_pool
 from lets_platform import permissions
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.auth import current_person
 from lets_platform.tenancy.schemas import SchemeIn, SchemeOut
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from lets_federation.context import federation_caller
@@ -17,7 +16,7 @@ from lets_federation.schemas import (
     pair_out,
     position_out,
 )
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.db import db
 from lets_platform.tenancy.models import Scheme
 from lets_platform.tenancy.operations import get_scheme

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from lets_federation.context import federation_caller
 from lets_federation.rates import operations as ops
 from lets_federation.schemas import RateChangeOut, RateIn, RateOut, rate_change_out, rate_out
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.db import db
 from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 
 from lets_federation.context import federation_caller
 from lets_federation.schemas import TradeIn, TradeListArgs, TradeOut, trade_out
 from lets_federation.trades import operations as ops
 from lets_federation.trades.models import Trade
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.audit.operations import record
 from lets_platform.identity.models import Person
 from lets_tenants.accounts.operations import is_owner

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from lets_federation.windup import choices as choice_ops
 from lets_federation.windup import operations as ops
 from lets_federation.windup.report import repayment
@@ -20,7 +18,7 @@ from lets_federation.windup.schemas import (
     wind_up_out,
 )
 from lets_platform import permissions
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.auth import current_person
 from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.context import check_writable, scheme_for

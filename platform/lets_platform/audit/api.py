@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from lets_platform import permissions
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.audit import operations as ops
 from lets_platform.audit.schemas import AuditArgs, AuditOut, entry_out
 from lets_platform.auth import current_person

@@ -7,7 +7,10 @@ The API authenticates by bearer token only, never by the session cookie, so it n
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, current_app, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from lets_platform.api import API_PREFIX
@@ -24,12 +27,24 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SECURE"] = app.config.get("LETS_SESSION_COOKIE_SECURE", True)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.session_interface = SessionCookies()
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below, outside the API
     csrf.init_app(app)
     app.extensions.setdefault(_EXEMPT, set())
     app.before_request(_check_csrf)
     app.register_error_handler(CSRFError, _csrf_failed)
     app.register_blueprint(views.bp)
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookies, but a request that brings none (every API call)
+    starts with an empty session without building the cookie's signer first, which Flask
+    does for every request; the signer is built when the session is written."""
+
+    def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def exempt_csrf(app: Flask, *endpoints: str) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.errors import ValidationFailed
 from lets_tenants.context import scheme_for
 from lets_tenants.imports import operations as ops

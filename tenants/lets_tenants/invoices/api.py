@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from lets_platform import permissions
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account

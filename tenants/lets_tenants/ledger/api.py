@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 
 from lets_platform import permissions
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.audit.operations import record
 from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from lets_platform import permissions
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_tenants.accounts.operations import get_account
 from lets_tenants.context import scheme_for
 from lets_tenants.membership import operations as ops

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
-from flask_smorest import Blueprint
 
-from lets_platform.api import API_PREFIX
+from lets_platform.api import API_PREFIX, Blueprint
 from lets_tenants.accounts.operations import get_account, require_use
 from lets_tenants.context import scheme_for
 from lets_tenants.statements import operations as ops
