@@ -135,15 +135,22 @@ def _move_pairs(books: Books) -> None:
         for (a, b), (_, _, delta) in sorted(books.pairs.items())
         if delta
     ]
-    if not rows:
-        return
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_F)
-    statement = insert.on_conflict_do_update(
+    if rows:
+        db.session.execute(_PAIRS[db.session.get_bind().dialect.name], rows)
+
+
+def _upsert_pairs(insert: Any) -> Any:
+    return insert.on_conflict_do_update(
         index_elements=["scheme_a_id", "scheme_b_id"],
         set_={"net_flow": _F.c.net_flow + insert.excluded.net_flow},
     )
-    db.session.execute(statement, rows)
+
+
+#: The pair upsert by dialect, built once, as ``batch`` builds its locking statements.
+_PAIRS = {
+    "postgresql": _upsert_pairs(postgresql.insert(_F)),
+    "sqlite": _upsert_pairs(sqlite.insert(_F)),
+}
 
 
 def _decided(d: Decision, at: datetime) -> dict[str, Any]:
