@@ -147,24 +147,23 @@ class Bench:
     runs: list[Run] = field(default_factory=list)
     #: payments committed so far, which the audit expects to find
     committed: int = 0
-    #: pgbench's tps and its client CPU ms per transaction, by client count
-    pgbench_at: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     def warm_up(self, client: Callable[..., None], *args: Any) -> None:
         """Pay untimed for ``--warm-up`` seconds with ``WARM_UP_CLIENTS`` clients."""
         self._paid("warm-up", WARM_UP_CLIENTS, self.args.warm_up, client, *args)
 
     def run(self, path: str, count: int, client: Callable[..., None], *args: Any) -> None:
-        """``count`` clients for ``--seconds``; audit the books; pgbench at ``count``."""
+        """``count`` clients for ``--seconds``; audit the books; then pgbench at ``count``,
+        right after the run it is compared with: this machine's speed drifts by a third
+        within the hour, so a pgbench figure from minutes before would compare the drift."""
         payments_db.checkpoint(self.server)
         load = payments_programs.load_average()
         run = self._paid(path, count, self.args.seconds, client, *args)
-        if count not in self.pgbench_at:
-            payments_db.checkpoint(self.server)
-            self.pgbench_at[count] = payments_programs.pgbench_tps(
-                self.server, self.pgbench_db, count, self.args.seconds
-            )
-        (run.pgbench, run.pgbench_cpu_ms), run.load = self.pgbench_at[count], load
+        payments_db.checkpoint(self.server)
+        run.pgbench, run.pgbench_cpu_ms = payments_programs.pgbench_tps(
+            self.server, self.pgbench_db, count, self.args.seconds
+        )
+        run.load = load
         self.runs.append(run)
 
     def _paid(
