@@ -74,9 +74,6 @@ def commit_at_the_edge(response: Response) -> Response:
     if response.status_code >= 400:
         db.session.rollback()
         return response
-    session = db.session()
-    if not (session.in_transaction() or session.new or session.dirty or session.deleted):
-        return response  # nothing begun, nothing to write (a payment commits on its own)
     try:
         db.session.commit()
     except SQLAlchemyError:
