@@ -11,8 +11,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from lets_federation import DEFAULT_BATCH_SIZE
 from lets_federation.positions.models import Position
 from lets_federation.positions.operations import set_limits
+from lets_federation.trades import tasks
 from lets_federation.trades.batch import clear_batch
 from lets_federation.trades.models import Trade
 from lets_federation.trades.operations import create_trade
@@ -165,3 +167,48 @@ def test_concurrent_batches_over_the_same_accounts_decide_each_trade_once(
     assert states["cleared"] > 0
     assert _transfers() == len(ids) + states["cleared"]
     assert invariants.run_all() == []
+
+
+@pytest.fixture
+def past_its_deadline(monkeypatch):
+    """A clearing job whose ``KEEP_GOING`` has run out after its first batch."""
+    monkeypatch.setattr(tasks, "KEEP_GOING", 0)
+
+
+def test_after_withdrawing_its_mark_a_job_clears_once_more_and_stops(
+    world, past_its_deadline, monkeypatch
+):
+    # a trade commits before every pass the job makes, as under steady load
+    first = _trade("wiltshire/alice", "bright/bob", "1.00")
+    passes: list[object] = []
+    real = tasks.clear_batch
+
+    def trade_keeps_coming(trade_id, **kwargs):
+        passes.append(trade_id)
+        if len(passes) > 10:
+            raise AssertionError("the job goes on for as long as trades keep coming")
+        _trade("bright/bob", "london/ines", "1.00")
+        return real(trade_id, **kwargs)
+
+    monkeypatch.setattr(tasks, "clear_batch", trade_keeps_coming)
+    tasks.clear_trade.fn(str(first))
+
+    # its own batch (with the trade that came meanwhile), then one pass after the release
+    assert passes == [str(first), None]
+    states = Counter(db.session.scalars(select(Trade.state)))
+    assert states == {"cleared": 3}
+
+
+def test_after_withdrawing_its_mark_a_job_goes_on_while_its_batches_are_full(
+    app, world, past_its_deadline
+):
+    app.config["LETS_FEDERATION_BATCH_SIZE"] = 2
+    try:
+        ids = [_trade("wiltshire/alice", "bright/bob", "1.00") for _ in range(6)]
+        tasks.clear_trade.fn(str(ids[0]))
+    finally:
+        app.config["LETS_FEDERATION_BATCH_SIZE"] = DEFAULT_BATCH_SIZE
+
+    # 3 in its own batch, then 2 (full: there may be more) and 1 after the release
+    states = Counter(db.session.scalars(select(Trade.state)))
+    assert states == {"cleared": 6}

@@ -49,11 +49,20 @@ def clear_trade(trade_id: str) -> None:
         if len(decided) < size and linger:
             time.sleep(linger)  # not a full batch: let a few more trades arrive
         decided = clear_batch(None, extra=size)
+    if decided:  # the last batch, taken before the deadline
+        _log(trade_id, decided)
+        db.session.commit()
     release(clear_trade, CLEARING)  # trades committed from now on send a new job
-    decided = decided or clear_batch(None, extra=size)
+    # Once more for the trades committed before the release, which sent no job: a batch
+    # that is not full took them all. Those committed after it send a job of their own;
+    # chasing them here too kept every job going under steady load, jobs piled up, and
+    # each cleared one or two trades a batch.
+    decided = clear_batch(None, extra=size)
     while decided:
         _log(trade_id, decided)
         db.session.commit()
+        if len(decided) < size:
+            break
         decided = clear_batch(None, extra=size)
 
 
