@@ -35,23 +35,22 @@ def clear_trade(trade_id: str) -> None:
     While it works, new trades send no job of their own (the coalescing mark stands);
     between batches that were not full it lingers ``LETS_FEDERATION_LINGER_MS`` so that
     trades arriving one by one are cleared a few at a time. It stops when a pass finds
-    nothing (or after ``KEEP_GOING`` seconds), withdraws the mark so that trades
-    committed from then on send a new job, and clears once more what was committed in
-    between. A redelivered message finds its trade decided and only looks for others.
+    nothing (or after ``KEEP_GOING`` seconds) and withdraws the mark, so that trades
+    committed from then on send a new job; then it clears once more what was committed
+    in between, going on only while its batches are full. A redelivered message finds
+    its trade decided and only looks for others.
     """
     linger = linger_ms() / 1000
     size = batch_size()
     decided = clear_batch(trade_id, extra=size)
     until = time.monotonic() + KEEP_GOING
-    while decided and time.monotonic() < until:
-        _log(trade_id, decided)
-        db.session.commit()
+    while decided:
+        _commit(trade_id, decided)
+        if time.monotonic() >= until:
+            break
         if len(decided) < size and linger:
             time.sleep(linger)  # not a full batch: let a few more trades arrive
         decided = clear_batch(None, extra=size)
-    if decided:  # the last batch, taken before the deadline
-        _log(trade_id, decided)
-        db.session.commit()
     release(clear_trade, CLEARING)  # trades committed from now on send a new job
     # Once more for the trades committed before the release, which sent no job: a batch
     # that is not full took them all. Those committed after it send a job of their own;
@@ -59,17 +58,17 @@ def clear_trade(trade_id: str) -> None:
     # each cleared one or two trades a batch.
     decided = clear_batch(None, extra=size)
     while decided:
-        _log(trade_id, decided)
-        db.session.commit()
+        _commit(trade_id, decided)
         if len(decided) < size:
             break
         decided = clear_batch(None, extra=size)
 
 
-def _log(trade_id: str, decided: list[Any]) -> None:
-    if decided:
-        cleared = sum(d.state == "cleared" for d in decided)
-        log.info("trade %s: batch of %d, %d cleared", trade_id, len(decided), cleared)
+def _commit(trade_id: str, decided: list[Any]) -> None:
+    """Commit a batch's decisions, and log them."""
+    db.session.commit()
+    cleared = sum(d.state == "cleared" for d in decided)
+    log.info("trade %s: batch of %d, %d cleared", trade_id, len(decided), cleared)
 
 
 @actor(max_retries=3)

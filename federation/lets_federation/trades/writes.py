@@ -136,7 +136,7 @@ def _move_pairs(books: Books) -> None:
         if delta
     ]
     if rows:
-        db.session.execute(_PAIRS[db.session.get_bind().dialect.name], rows)
+        db.session.execute(_ADD_PAIR_FLOWS[db.session.get_bind().dialect.name], rows)
 
 
 def _upsert_pairs(insert: Any) -> Any:
@@ -147,7 +147,7 @@ def _upsert_pairs(insert: Any) -> Any:
 
 
 #: The pair upsert by dialect, built once, as ``batch`` builds its locking statements.
-_PAIRS = {
+_ADD_PAIR_FLOWS = {
     "postgresql": _upsert_pairs(postgresql.insert(_F)),
     "sqlite": _upsert_pairs(sqlite.insert(_F)),
 }
