@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from lets_platform import testing
+from lets_platform import clock, testing
 from lets_platform.db import db
 from lets_platform.identity.models import Person
 from lets_platform.identity.operations import add_person, grant_role, issue_token
@@ -195,3 +196,12 @@ def lets(tmp_path) -> Iterator[Callable[..., Any]]:
         run.url = url  # type: ignore[attr-defined]
         run("db", "upgrade")
         yield run
+
+
+@pytest.fixture
+def fake_clock(ctx: Flask) -> Iterator[clock.FakeClock]:
+    """The app's clock stands still at now until the test moves it (``advance``)."""
+    fake = clock.FakeClock(datetime.now(UTC))
+    clock.install(ctx, fake)
+    yield fake
+    clock.install(ctx, None)

@@ -3,14 +3,12 @@ every form, and session cookies a browser keeps safe. Time moves by a fake clock
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from lets_platform import clock
 from lets_platform.audit.models import AuditEntry
 from lets_platform.db import db
 from lets_platform.identity.models import Person
@@ -18,14 +16,6 @@ from lets_platform.identity.operations import add_person
 from lets_platform.web.testing import Browser, csrf_token
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def fake_clock(ctx: Flask) -> Iterator[clock.FakeClock]:
-    fake = clock.FakeClock(datetime.now(UTC))
-    clock.install(ctx, fake)
-    yield fake
-    clock.install(ctx, None)
 
 
 @pytest.fixture

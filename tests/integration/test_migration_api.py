@@ -41,6 +41,7 @@ def test_the_national_body_starts_a_merge_and_gets_its_progress(hub):
         "percent": 0,
         "started_at": None,
         "finished_at": None,
+        "forced_reason": None,
     }
 
 

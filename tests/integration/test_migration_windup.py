@@ -25,8 +25,9 @@ from lets_tenants.ledger.operations import transfer
 
 
 @pytest.fixture
-def winding_up(create_scheme, create_member):
-    """wiltshire (WES, 10 per hour) winds up; bright (Links, 12 per hour) is in its network."""
+def winding_up(create_scheme, create_member, fake_clock):
+    """wiltshire (WES, 10 per hour) winds up; bright (Links, 12 per hour) is in its network.
+    The repayment period is over (its 30 days have passed)."""
     wes = create_scheme("wiltshire", rate="10", network="wessex")
     links = create_scheme("bright", rate="12", network="wessex")
     people = {h: create_member(wes, h) for h in ("alice", "bob", "carol", "dave")}
@@ -43,6 +44,7 @@ def winding_up(create_scheme, create_member):
     choose(wes, actor=people["alice"], destination="bright")
     choose(wes, actor=people["carol"], destination="bright", handle="carol-w")
     db.session.commit()
+    fake_clock.advance(days=31)
     return wes, links
 
 

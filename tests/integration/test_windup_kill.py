@@ -62,9 +62,9 @@ def workers(ctx, broker, tmp_path) -> Iterator[Workers]:
 
 
 @pytest.fixture
-def winding_up(create_scheme, create_member):
+def winding_up(create_scheme, create_member, fake_clock):
     """wiltshire winds up with MEMBERS members in debit and credit; a third chose bright,
-    a third london, the rest go to the pool."""
+    a third london, the rest go to the pool; the repayment period is over."""
     wes = create_scheme("wiltshire", rate="10", network="wessex", default_min_balance="-500.00")
     create_scheme("bright", rate="12", network="wessex")
     create_scheme("london", rate="25/2", network="wessex")
@@ -81,6 +81,7 @@ def winding_up(create_scheme, create_member):
         if DESTINATIONS[i % 3] != "pool":
             choose(wes, actor=person, destination=DESTINATIONS[i % 3])
     db.session.commit()
+    fake_clock.advance(days=31)
     return wes
 
 

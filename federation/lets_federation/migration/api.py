@@ -14,6 +14,7 @@ from lets_federation.migration.pdf import to_pdf
 from lets_federation.migration.report import build, to_csv
 from lets_federation.migration.schemas import (
     MergeIn,
+    MigrateIn,
     ProgressOut,
     ReportArgs,
     ReportOut,
@@ -39,10 +40,14 @@ def refuse_closed(scheme: Scheme) -> None:
 
 
 @blp.route("/wind-up/migrate", methods=["POST"])
+@blp.arguments(MigrateIn, required=False)
 @blp.response(202, ProgressOut)
-def migrate(scheme: str) -> dict[str, Any]:
-    """Start (or resume) moving every balance to the members' destinations (national body)."""
-    run = starts.start_wind_up(scheme, actor=federation_caller())
+def migrate(body: dict[str, Any], scheme: str) -> dict[str, Any]:
+    """Start (or resume) moving every balance to the members' destinations (national body).
+
+    Not before the repayment period is over (``repayment_period_not_over``), unless the
+    national administrator sends ``{"force": true, "reason": "..."}``."""
+    run = starts.start_wind_up(scheme, actor=federation_caller(), **body)
     return progress_out(run, scheme)
 
 

@@ -27,10 +27,13 @@ POLL_EVERY = 0.5
 @click.command("wind-up-migrate")
 @click.argument("scheme")
 @click.option("--follow", is_flag=True, help="Show a progress bar until the job finishes.")
+@click.option("--force", is_flag=True, help="Start before the repayment period is over.")
+@click.option("--reason", default=None, help="Why the start is forced (required with --force).")
 @with_appcontext
-def wind_up_migrate(scheme: str, follow: bool) -> None:
-    """Move every balance of a winding-up scheme to its destinations, then close it."""
-    run = _start(lambda: starts.start_wind_up(scheme, actor=None))
+def wind_up_migrate(scheme: str, follow: bool, force: bool, reason: str | None) -> None:
+    """Move every balance of a winding-up scheme to its destinations, then close it
+    (not before the repayment deadline, unless ``--force --reason``)."""
+    run = _start(lambda: starts.start_wind_up(scheme, actor=None, force=force, reason=reason))
     _report(run, scheme, follow)
 
 

@@ -45,6 +45,9 @@ class MigrationRun(Model):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    #: Why the national body started a wind-up's run before the repayment period ended
+    #: (``force``); none for a run started on time.
+    forced_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class MigrationItem(Model):

@@ -62,11 +62,13 @@ def open_run(
     actor: Person | None,
     wind_up_id: int | None = None,
     accounts: list[Account] | None = None,
+    forced_reason: str | None = None,
 ) -> MigrationRun:
     """Close ``scheme`` to writes and record what moves where; idempotent per ``run_id``.
 
     With ``accounts`` (a provision from a pool) only those move: they are suspended, the
-    scheme stays open.
+    scheme stays open. ``forced_reason`` (a wind-up started before its repayment period
+    ended) is kept on the run and in the audit log.
 
     Returns:
         the run (the existing one if it was opened already). The first batch is sent
@@ -93,6 +95,7 @@ def open_run(
         central_scheme_id=central.id,
         started_by_id=actor.id if actor else None,
         wind_up_id=wind_up_id,
+        forced_reason=forced_reason,
     )
     db.session.add(run)
     db.session.flush()
@@ -104,6 +107,7 @@ def open_run(
         scheme_id=scheme.id,
         kind=kind,
         total=run.total,
+        **({} if forced_reason is None else {"forced_reason": forced_reason}),
     )
     _send_next(run)
     return run

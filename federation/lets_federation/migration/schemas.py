@@ -14,6 +14,18 @@ class MergeIn(Schema):
     into = fields.String(required=True, metadata={"example": "bright"})
 
 
+class MigrateIn(Schema):
+    force = fields.Boolean(
+        load_default=False,
+        metadata={"description": "start before the repayment period is over (national body)"},
+    )
+    reason = fields.String(
+        load_default=None,
+        validate=validate.Length(max=500),
+        metadata={"description": "why the start is forced; kept on the run and in the audit log"},
+    )
+
+
 class ReportArgs(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv", "pdf"]))
 
@@ -28,6 +40,7 @@ class ProgressOut(Schema):
     percent = fields.Integer()
     started_at = fields.DateTime()
     finished_at = fields.DateTime(allow_none=True)
+    forced_reason = fields.String(allow_none=True)
 
 
 class ReportOut(Schema):
@@ -49,6 +62,7 @@ def progress_out(run: MigrationRun, slug: str) -> dict[str, Any]:
         "percent": percent,
         "started_at": run.started_at,
         "finished_at": run.finished_at,
+        "forced_reason": run.forced_reason,
     }
 
 

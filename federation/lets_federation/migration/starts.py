@@ -30,12 +30,18 @@ MergeInvalid = _error(
 )
 
 
-def start_wind_up(slug: str, *, actor: Person | None) -> MigrationRun:
+def start_wind_up(
+    slug: str, *, actor: Person | None, force: bool = False, reason: str | None = None
+) -> MigrationRun:
     """Move every balance of a winding-up scheme to its members' chosen destinations
     (the regional pool for those who made no choice), then close it.
 
+    Args:
+        force, reason: start before the repayment period is over (the national body only,
+            with a reason kept on the run and in the audit log).
     Raises:
-        scheme_not_found, not_permitted, not_winding_up, scheme_closed.
+        scheme_not_found, not_permitted, not_winding_up, repayment_period_not_over,
+        validation_failed (forced without a reason), scheme_closed.
     """
     from lets_federation.windup import operations as windup_ops
     from lets_federation.windup.models import WindUp, WindUpChoice
@@ -45,6 +51,7 @@ def start_wind_up(slug: str, *, actor: Person | None) -> MigrationRun:
     wind_up = db.session.scalar(select(WindUp).where(WindUp.scheme_id == scheme.id))
     if wind_up is None or wind_up.state == "closed":
         raise NotWindingUp(f"{slug} has no wind-up in progress.")
+    forced = windup_ops.check_may_migrate(wind_up, force=force, reason=reason)
     choices = {
         c.membership_id: Destination(c.destination_id, c.destination_handle)
         for c in db.session.scalars(
@@ -60,6 +67,7 @@ def start_wind_up(slug: str, *, actor: Person | None) -> MigrationRun:
         destination_of=_by_choice(scheme, choices, pool),
         actor=actor,
         wind_up_id=wind_up.id,
+        forced_reason=forced,
     )
     windup_ops.start_migration(wind_up)
     return run

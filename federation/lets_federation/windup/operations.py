@@ -9,7 +9,7 @@ UPDATE that a resumed job may call again harmlessly.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -42,6 +42,14 @@ WindUpNotFound = _error("wind_up_not_found", 404, "The scheme is not winding up.
 WindUpWrongState = _error(
     "wind_up_wrong_state", 409, "The wind-up is not in the state this step needs."
 )
+RepaymentPeriodNotOver = _error(
+    "repayment_period_not_over",
+    409,
+    "The repayment period is not over: balances migrate after the deadline, unless the "
+    "national body forces it with a reason.",
+)
+#: The longest reason kept for a forced start (``migration_runs.forced_reason``).
+MAX_FORCE_REASON = 500
 
 
 def two_thirds(votes_for: int, votes_against: int) -> bool:
@@ -167,6 +175,43 @@ def _move(wind_up: WindUp, source: str, target: str, **values: Any) -> bool:
     if moved is None and wind_up.state != target:
         raise WindUpWrongState(f"The wind-up is {wind_up.state}, not {source}.")
     return moved is not None
+
+
+def repayment_ends(wind_up: WindUp) -> datetime:
+    """When the repayment period is over: the end of the deadline's day (UTC)."""
+    return datetime.combine(wind_up.deadline + timedelta(days=1), time(0), tzinfo=UTC)
+
+
+def check_may_migrate(
+    wind_up: WindUp, *, force: bool = False, reason: str | None = None
+) -> str | None:
+    """Whether the wind-up's balances may start moving now (by ``lets_platform.clock``).
+
+    Before the repayment period ends only the national body may start it, with ``force``
+    and a reason; a run started already resumes freely (its wind-up is ``migrating``).
+
+    Returns:
+        the reason to keep with the run when it is forced early, else None.
+    Raises:
+        repayment_period_not_over (before the end, unforced); validation_failed (forced
+        without a reason). Who may start a migration at all (the national body) is the
+        caller's check.
+    """
+    if wind_up.state != "repayment" or clock.now() >= repayment_ends(wind_up):
+        return None
+    ends = repayment_ends(wind_up).strftime("%Y-%m-%d %H:%M UTC")
+    if not force:
+        raise RepaymentPeriodNotOver(
+            f"The repayment period ends at {ends} (the end of {wind_up.deadline}); "
+            "the national body may force an early start with a reason.",
+            ends_at=ends,
+        )
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_FORCE_REASON:
+        raise ValidationFailed(
+            f"A forced start needs a reason (at most {MAX_FORCE_REASON} characters).",
+            errors={"reason": ["required when forcing"]},
+        )
+    return reason.strip()
 
 
 def start_migration(wind_up: WindUp) -> bool:
