@@ -210,7 +210,7 @@ def test_a_payer_without_the_credit_gets_exceeds_credit_limit_and_nothing_is_wri
         ({"payee": "wiltshire/bob"}, "use_scheme_transfer"),
         ({"payer": "nowhere/alice"}, "payer_not_found"),
         ({"payer": "wiltshire/zed"}, "payer_not_found"),
-        ({"payer": "wiltshire/federation"}, "payer_not_found"),
+        ({"payer": "wiltshire/federation"}, "account_not_manageable"),
         ({"payee": "bright/zed"}, "payee_not_found"),
         ({"payee": "nowhere/bob"}, "payee_not_found"),
         ({"payee": "bob"}, "validation_failed"),

@@ -109,12 +109,12 @@ SCENARIOS: dict[str, tuple[Callable[[World], Any], Callable[[World], Any], str]]
     "the federation account as payer": (
         lambda w: None,
         lambda w: _start(w, None, payer="federation"),
-        "payer_not_found",
+        "account_not_manageable",
     ),
     "the federation account as payee": (
         lambda w: None,
         lambda w: _start(w, None, payee="federation"),
-        "payee_not_found",
+        "account_not_manageable",
     ),
     "an organiser for a member": (lambda w: None, lambda w: _start(w, w.carol), "created"),
     "a member from another's account": (

@@ -36,6 +36,7 @@ from lets_platform.money import format_amount
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
+from lets_tenants.accounts.operations import require_movable
 from lets_tenants.ledger.operations import check_memo, parse_id
 
 InvoiceNotFound = _error("invoice_not_found", 404, "No such invoice.")
@@ -64,8 +65,9 @@ def resolve(address: Any, missing: type[LetsError]) -> Account:
     account = db.session.scalar(
         select(Account).where(Account.scheme_id == scheme_id, Account.name == name)
     )
-    if account is None or account.kind == "federation":
+    if account is None:
         raise missing(f"There is no account {name!r} in {slug}.")
+    require_movable("invoice", account)
     return account
 
 

@@ -51,7 +51,7 @@ from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
 from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.accounts.models import Account
-from lets_tenants.accounts.operations import FEDERATION_ACCOUNT, is_owner
+from lets_tenants.accounts.operations import FEDERATION_ACCOUNT, is_owner, require_movable
 from lets_tenants.membership.models import Membership
 
 #: Memos of trades and of their legs, at most (as the ledger's).
@@ -383,8 +383,9 @@ def _accounts(source: Address, target: Address) -> tuple[Account, Account, Accou
     parties = []
     for address, not_found in ((source, PayerNotFound), (target, PayeeNotFound)):
         account = found.get((address.scheme.id, address.handle))
-        if account is None or account.kind == "federation":
+        if account is None:
             raise not_found(f"There is no account {address.handle!r} in {address.scheme.slug}.")
+        require_movable("payment", account)  # a trade's party, not its clearing account
         parties.append(account)
     return parties[0], parties[1], found.get((source.scheme.id, FEDERATION_ACCOUNT))
 

@@ -29,12 +29,15 @@ BalanceNotZero = _error(
 AccountNotManageable = _error(
     "account_not_manageable",
     409,
-    "The scheme's federation clearing account is run by the federation; its limits and "
-    "status do not change by hand.",
+    "The scheme's federation clearing account is run by the federation: it moves only in "
+    "federation trades and balance migrations, and its limits and status do not change by hand.",
 )
 
 NAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?$")
 FEDERATION_ACCOUNT = "federation"
+#: The transfer kinds that may move a federation clearing account: the federation's own
+#: legs (trades, balance migrations). Every other kind refuses it as payer and as payee.
+FEDERATION_KINDS = frozenset({"federation"})
 UNSET: Any = object()
 
 
@@ -225,6 +228,27 @@ def _apply(account: Account, changes: dict[str, Any]) -> None:
         if changes.get("status") == "closed":
             raise BalanceNotZero(f"{account.name!r} still has a balance or held funds.")
         raise LimitsExcludeBalance(f"{account.name!r}'s balance lies outside those limits.")
+
+
+def require_movable(kind: str, *accounts: Account) -> None:
+    """Refuse a federation clearing account as a party to a transfer (or an invoice, which
+    asks for one) of ``kind``, unless ``kind`` is one of the federation's own.
+
+    The one rule every path that moves money goes through (``ledger.operations.transfer``,
+    invoices); PostgreSQL keeps it too (migration 0013: ``lets_transfer`` declines such a
+    transfer and a trigger refuses the row).
+
+    Raises:
+        account_not_manageable.
+    """
+    if kind in FEDERATION_KINDS:
+        return
+    for account in accounts:
+        if account.kind == "federation":
+            raise AccountNotManageable(
+                f"{account.name!r} is the scheme's federation clearing account: only "
+                "federation trades and balance migrations move it."
+            )
 
 
 def is_owner(person: Person, account: Account) -> bool:

@@ -19,6 +19,7 @@ from lets_platform.identity.models import Person
 from lets_platform.money import Money
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
+from lets_tenants.accounts.operations import require_movable
 from lets_tenants.invoices.models import Invoice
 from lets_tenants.ledger import operations as ledger
 
@@ -46,6 +47,7 @@ def send_invoice(
         raise PayerNotFound(f"There is no account {payer!r} in {scheme.slug}.")
     if sender not in accounts:
         raise PayeeNotFound(f"There is no account {sender!r} in {scheme.slug}.")
+    require_movable("invoice", accounts[payer], accounts[sender])
     for account in accounts.values():
         ledger._check_status(account, allow_suspended=False)
     invoice = Invoice(

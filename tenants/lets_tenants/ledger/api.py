@@ -38,8 +38,9 @@ blp = Blueprint(
 )
 
 
-#: The action that lets someone other than the owner pay from an account of each kind;
-#: the federation's clearing account moves only through the federation itself.
+#: The action that lets someone other than the owner pay from an account of each kind.
+#: The federation's clearing account moves only through the federation itself: the ledger
+#: refuses it to everyone (``account_not_manageable``), the national body included.
 PAY_FROM = {
     "member": "transfers.enter_on_behalf",
     "central": "accounts.pay_central",

@@ -5,7 +5,15 @@ Every function here keeps the ledger's invariants (checked by ``lets audit``):
 * each scheme's balances sum to zero;
 * every balance equals the sum of its posted transfers in, less those out,
   and ``held`` equals the sum of its pending transfers out;
-* ``balance - held >= min_balance`` and ``balance <= max_balance`` for every account.
+* ``balance - held >= min_balance`` and ``balance <= max_balance`` for every account;
+* a scheme's federation clearing account moves only in transfers of kind ``federation``
+  (``accounts.operations.require_movable``; on PostgreSQL ``lets_transfer`` and a trigger
+  on ``transfers`` keep it too, migration 0013).
+
+Besides this module, set-based writers insert transfers of their own (each keeps these
+invariants and says so): ``lets_tenants.imports.writing`` (opening balances),
+``lets_federation.trades.writes`` (the payee legs of a clearing batch) and
+``lets_federation.migration.moves`` (balance migration).
 
 Balances move by conditional UPDATEs, in account-id order, whose WHERE clause carries
 the limit check, so there is no read-then-write window and no deadlock between payments;
@@ -59,9 +67,9 @@ from lets_platform.identity.models import Person
 from lets_platform.money import MAX_MINOR_UNITS, Money, format_amount
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
-from lets_tenants.accounts.operations import accounts_named
+from lets_tenants.accounts.operations import accounts_named, require_movable
 from lets_tenants.ledger import wind_up
-from lets_tenants.ledger.models import CHANNELS, Transfer
+from lets_tenants.ledger.models import CHANNELS, TRANSFER_KINDS, Transfer
 
 TransferNotFound = _error("transfer_not_found", 404, "No such transfer in this scheme.")
 TransferNotPending = _error("transfer_not_pending", 409, "The transfer is no longer pending.")
@@ -134,7 +142,9 @@ def transfer(
         the transfer and whether it was created now.
     Raises:
         the first named error that applies, in the ledger's documented order; nothing
-        is written when one is raised.
+        is written when one is raised. A federation clearing account takes part only in
+        a transfer of kind ``federation`` (``account_not_manageable`` otherwise): the
+        federation's trades and balance migrations are the only ones that pass it.
     """
     wanted = _wanted(scheme, payer, payee, amount, memo, kind, channel, corrects)
     minor, memo = wanted["amount"], wanted["memo"]
@@ -157,6 +167,7 @@ def transfer(
     if id is not None and accounts is None and (existing := _find(transfer_id)) is not None:
         return _replay(scheme, existing, wanted)
     payer_account, payee_account = accounts or _accounts(scheme, payer, payee)
+    require_movable(kind, payer_account, payee_account)
     for account in (payer_account, payee_account):
         _check_status(account, allow_suspended)
     if not scheme.is_trading:
@@ -371,6 +382,8 @@ def _wanted(
     memo = check_memo(memo)
     if channel not in CHANNELS:
         raise ValidationFailed(f"{channel!r} is not a channel.", errors={"channel": ["invalid"]})
+    if kind not in TRANSFER_KINDS:
+        raise ValidationFailed(f"{kind!r} is not a kind.", errors={"kind": ["invalid"]})
     return {
         "payer": payer,
         "payee": payee,
