@@ -3,13 +3,16 @@
 A federation amount is an integer of *micro* federation units (``FED_SCALE`` per unit).
 A scheme's rate is an exact ``Fraction``: units of its currency per federation unit
 (WES 10, Links 12, "25/2"). A trade is exact in the currency the client names; it is
-converted to federation units, then to the other side's currency, each step rounded
-**half to even** (banker's rounding) at the target's smallest unit: the micro federation
-unit, then the other currency's minor unit.
+converted to federation units, then to the other side's currency, each step rounded at
+the target's smallest unit (the micro federation unit, then the other currency's minor
+unit) **against the trader**: what the payer pays is rounded up, what the payee receives
+is rounded down. So at the trade's exact rates the payer never pays less than the
+federation amount is worth, and the payee never receives more: no sequence of trades
+(round trips included) leaves anyone better off than exact conversion allows.
 
 Nothing is lost to rounding: for each leg the *residue*, the exact difference (a
-fraction of the scheme's minor unit) between what the leg moved and the federation
-amount at the trade's rate, is kept. For every scheme, exactly::
+fraction of the scheme's minor unit, never negative) between what the leg moved and the
+federation amount at the trade's rate, is kept by the scheme. For every scheme, exactly::
 
     federation account balance + sum(position changes at each trade's rate) == residue
 
@@ -19,6 +22,7 @@ for the payee's (positions are what the federation owes the scheme).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -64,9 +68,14 @@ class Quote:
     payee_residue: Fraction
 
 
-def round_half_even(value: Fraction) -> int:
-    """The integer nearest ``value``; exact halves go to the even neighbour."""
-    return round(value)  # Fraction.__round__ without ndigits rounds half to even
+def round_up(value: Fraction) -> int:
+    """The smallest integer not below ``value``: what a payer pays."""
+    return math.ceil(value)
+
+
+def round_down(value: Fraction) -> int:
+    """The largest integer not above ``value``: what a payee receives."""
+    return math.floor(value)
 
 
 def to_fed(minor: int, side: Side) -> Fraction:
@@ -82,15 +91,24 @@ def from_fed(fed_micro: int, side: Side) -> Fraction:
 def quote(amount: int, currency: str, payer: Side, payee: Side) -> Quote:
     """Convert a trade: ``amount`` (minor units) is exact on the side ``currency`` names.
 
+    Named by the payer, the federation amount is what the amount is worth rounded down and
+    the payee receives that rounded down; named by the payee, the federation amount is
+    what the amount is worth rounded up and the payer pays that rounded up. Both residues
+    are thus zero or more: the payer's scheme keeps what its member paid beyond the
+    federation amount, the payee's what the federation amount gave beyond its member's.
+
     Raises:
         AmountTooSmall: the federation amount or the other side's amount rounds to zero.
         AmountTooLarge: beyond ``MAX_FED_MICRO`` or an account's hard cap.
     """
-    named, other = (payer, payee) if currency == "payer" else (payee, payer)
-    fed = round_half_even(to_fed(amount, named))
+    if currency == "payer":
+        fed = round_down(to_fed(amount, payer))
+        converted = round_down(from_fed(fed, payee))
+    else:
+        fed = round_up(to_fed(amount, payee))
+        converted = round_up(from_fed(fed, payer))
     if fed > MAX_FED_MICRO:
         raise AmountTooLarge(f"The trade is worth more than {format_fed(MAX_FED_MICRO)} units.")
-    converted = round_half_even(from_fed(fed, other))
     if fed <= 0 or converted <= 0:
         raise AmountTooSmall("The amount is too small to convert between the two currencies.")
     if converted > MAX_MINOR_UNITS:

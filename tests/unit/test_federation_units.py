@@ -1,5 +1,6 @@
-"""Conversions between currencies through the federation unit: exact, rounded half to even
-at the target's smallest unit, and with every rounding residue accounted for."""
+"""Conversions between currencies through the federation unit: exact, rounded at the
+target's smallest unit against the trader (the payer pays rounded up, the payee receives
+rounded down), and with every rounding residue accounted for."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from lets_federation.units import (
     parse_fraction,
     parse_rate,
     quote,
-    round_half_even,
+    round_down,
+    round_up,
     store_fraction,
     to_fed,
 )
@@ -40,21 +42,29 @@ def test_the_side_the_client_names_is_exact():
     q = quote(1000, "payee", WES, LINKS)  # ten Links to be received
 
     assert q.payee_amount == 1000
-    assert q.fed_amount == 833_333  # 0.8333333... units, rounded to the micro unit
-    assert q.payer_amount == 833  # 8.33333 WES, rounded to the penny
+    assert q.fed_amount == 833_334  # 0.8333333... units, rounded up to the micro unit
+    assert q.payer_amount == 834  # 8.33334 WES, rounded up to the penny
 
 
-def test_exact_halves_round_to_the_even_neighbour():
-    assert [round_half_even(Fraction(n, 2)) for n in (1, 3, 5, -1, -3)] == [0, 2, 2, 0, -2]
-
-
-def test_a_half_penny_on_the_other_side_rounds_to_even():
-    # 0.125 hours is 1.25 WES... at rate 10 with 1 decimal: 1.25 -> 1.2 (2 is even)
+def test_a_payee_named_amount_is_paid_for_rounded_up():
+    # 0.125 hours is 1.25 WES... at rate 10 with 1 decimal: 1.25 -> 1.3, never 1.2
     one_decimal = Side(decimals=1, rate=Fraction(10))
     q = quote(125_000, "payee", one_decimal, Side(decimals=6, rate=Fraction(1)))
 
     assert q.fed_amount == 125_000
-    assert q.payer_amount == 12
+    assert q.payer_amount == 13
+
+
+def test_a_payer_named_amount_is_received_rounded_down():
+    q = quote(1000, "payer", LINKS, WES)  # 10 Links: 0.8333... hours, 8.333... WES
+
+    assert (q.fed_amount, q.payee_amount) == (833_333, 833)
+
+
+def test_rounding_goes_up_for_what_is_paid_and_down_for_what_is_received():
+    halves = [Fraction(n, 2) for n in (1, 3, 5, -1, -3)]
+    assert [round_up(x) for x in halves] == [1, 2, 3, 0, -1]
+    assert [round_down(x) for x in halves] == [0, 1, 2, -1, -2]
 
 
 def test_residues_are_the_exact_difference_between_legs_and_the_federation_amount():
@@ -62,7 +72,7 @@ def test_residues_are_the_exact_difference_between_legs_and_the_federation_amoun
 
     assert q.payer_residue == q.payer_amount - from_fed(q.fed_amount, WES)
     assert q.payee_residue == from_fed(q.fed_amount, LINKS) - q.payee_amount
-    assert q.payer_residue != 0
+    assert q.payer_residue > 0
 
 
 def test_an_amount_that_rounds_to_nothing_is_refused():
@@ -111,7 +121,7 @@ def test_no_unit_is_lost_over_many_trades_at_many_rates(seed):
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_each_rounding_is_at_most_half_a_unit(seed):
+def test_each_rounding_is_less_than_a_unit_and_kept_by_the_scheme(seed):
     rng = random.Random(seed)
     for _ in range(500):
         payer = Side(rng.randint(0, 4), Fraction(rng.randint(1, 999), rng.randint(1, 99)))
@@ -122,9 +132,9 @@ def test_each_rounding_is_at_most_half_a_unit(seed):
         except LetsError:
             continue
         named = payer if currency == "payer" else payee
-        assert abs(q.fed_amount - to_fed(amount, named)) <= Fraction(1, 2)
-        assert abs(q.payer_residue) <= Fraction(1, 2) or currency == "payer"
-        assert abs(q.payee_residue) <= Fraction(1, 2) or currency == "payee"
+        assert abs(q.fed_amount - to_fed(amount, named)) < 1
+        assert 0 <= q.payer_residue < (1 if currency == "payee" else FED_SCALE)
+        assert 0 <= q.payee_residue < (1 if currency == "payer" else FED_SCALE)
 
 
 def test_whole_hours_convert_without_residue():
@@ -137,8 +147,8 @@ def test_whole_hours_convert_without_residue():
 def test_a_rate_of_sevenths_leaves_a_residue_of_sevenths():
     q = quote(1000, "payer", SEVENTHS, WES)  # 1.000 at 22/7 per hour
 
-    assert q.fed_amount == round_half_even(Fraction(7 * FED_SCALE, 22))
-    assert q.payer_residue != 0
+    assert q.fed_amount == round_down(Fraction(7 * FED_SCALE, 22))
+    assert q.payer_residue > 0
     assert q.payer_amount == from_fed(q.fed_amount, SEVENTHS) + q.payer_residue
 
 
