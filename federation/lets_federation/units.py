@@ -44,7 +44,8 @@ AmountTooSmall = _error(
     "The amount rounds to nothing in federation units or on the other side.",
 )
 
-_FRACTION = re.compile(r"^\s*(-?\d+)\s*/\s*(\d+)\s*$")
+#: A stored fraction, as ``store_fraction`` writes it ("-3/7"), matched whole.
+_FRACTION = re.compile(r"(-?[0-9]+)/([0-9]+)", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def format_rate(rate: Fraction) -> str:
 
 def parse_fraction(text: str) -> Fraction:
     """A stored exact fraction (``"-3/7"`` or ``"5"``), as kept for residues."""
-    match = _FRACTION.match(text)
+    match = _FRACTION.fullmatch(text)
     return Fraction(int(match.group(1)), int(match.group(2))) if match else Fraction(text)
 
 

@@ -20,6 +20,7 @@ from lets_platform.db import db, utcnow
 from lets_platform.identity.models import Person, RoleGrant
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
+from lets_tenants.accounts.operations import SYSTEM_NAMES
 from lets_tenants.membership.models import Membership
 
 #: Longest account name the ledger allows.
@@ -166,6 +167,7 @@ def _free_names(items: list[MigrationItem]) -> dict[int, str]:
                 )
             )
         )
+        taken |= SYSTEM_NAMES  # never a handle the hub gives its own accounts
         for item in wanted:
             name = item.dest_name if item.dest_name not in taken else _suffixed(scheme_id, item)
             taken.add(name)
@@ -196,15 +198,23 @@ def _centrals(source: Scheme, items: list[MigrationItem]) -> dict[int, Arrival]:
         ).all()
     )
     for item in items:
-        found = db.session.scalar(
-            select(Account.id).where(
+        held = db.session.execute(
+            select(Account.id, Account.kind).where(
                 Account.scheme_id == item.dest_scheme_id, Account.name == item.dest_name
             )
+        ).first()
+        # a central balance goes only to a central account: never to a member's that took
+        # the name before it was reserved (``accounts.operations.reserved``)
+        found = held.id if held is not None and held.kind == "central" else None
+        name = (
+            item.dest_name
+            if held is None or found is not None
+            else _suffixed(item.dest_scheme_id, item)
         )
         if found is None:
             account = Account(
                 scheme_id=item.dest_scheme_id,
-                name=item.dest_name,
+                name=name,
                 kind="central",
                 title=f"{source.name}: {titles[item.account_id]}"[:120],
                 min_balance=0,
@@ -212,7 +222,7 @@ def _centrals(source: Scheme, items: list[MigrationItem]) -> dict[int, Arrival]:
             db.session.add(account)
             db.session.flush()
             found = account.id
-        result[item.id] = Arrival(found, item.dest_name)
+        result[item.id] = Arrival(found, name)
     return result
 
 

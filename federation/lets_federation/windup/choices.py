@@ -25,7 +25,7 @@ from lets_platform.identity.models import Person
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
-from lets_tenants.accounts.operations import check_name
+from lets_tenants.accounts.operations import check_handle, check_name
 from lets_tenants.membership.models import Membership
 from lets_tenants.membership.operations import (
     AlreadyMember,
@@ -116,7 +116,8 @@ def resolve(
         if handle is not None and handle != there.handle:
             raise AlreadyMember(f"You are {target.slug}/{there.handle} already; omit the handle.")
         return Destination(target, there.handle, False)
-    wanted = check_name(handle if handle is not None else membership.handle, "handle")
+    # a handle asked for must be free of the hub's names; one's own handle moves as it is
+    wanted = check_name(membership.handle) if handle is None else check_handle(handle)
     if _handle_taken(target, wanted, membership):
         raise HandleTaken(
             f"{wanted!r} is taken in {target.slug}; choose another handle for it.",

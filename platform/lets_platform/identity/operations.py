@@ -31,7 +31,8 @@ LoginRefused = _error(
 LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=10)
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: An email address, matched whole (no spaces or line breaks anywhere).
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 TOKEN_PREFIX = "lets_"
 
 
@@ -124,7 +125,7 @@ def _count_failure(person: Person, now: datetime) -> None:
 
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
-    if not _EMAIL.match(email):
+    if not _EMAIL.fullmatch(email):
         raise ValidationFailed(f"{email!r} is not an email address.", errors={"email": ["invalid"]})
     return email
 

@@ -25,12 +25,16 @@ RateInvalid = _error(
     "rate_invalid", 422, 'A rate is a positive decimal or fraction string such as "10" or "25/2".'
 )
 
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-_RATE = re.compile(r"^\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)?$")
+#: A scheme's or network's slug, matched whole.
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
+#: A currency's code ("WES"), matched whole.
+CURRENCY_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,11}", re.ASCII)
+#: A rate: ASCII digits only, no spaces, matched whole ("10", "12.5", "25/2").
+_RATE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:/[0-9]+(?:\.[0-9]+)?)?", re.ASCII)
 
 
 def check_slug(slug: str, field: str = "slug") -> str:
-    if not isinstance(slug, str) or not SLUG.match(slug):
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise ValidationFailed(
             f"{slug!r} is not a valid slug: lower-case letters, digits and dashes.",
             errors={field: ["invalid slug"]},
@@ -39,10 +43,11 @@ def check_slug(slug: str, field: str = "slug") -> str:
 
 
 def parse_rate(value: Any) -> Fraction:
-    """A positive exact rate from ``"10"``, ``"12.5"`` or ``"25/2"``; floats are refused."""
-    if not isinstance(value, str) or not _RATE.match(value.strip()):
+    """A positive exact rate from ``"10"``, ``"12.5"`` or ``"25/2"``: ASCII digits only, no
+    spaces; floats are refused."""
+    if not isinstance(value, str) or not _RATE.fullmatch(value):
         raise RateInvalid(f'{value!r} is not a rate such as "10", "12.5" or "25/2".')
-    num, _, den = value.strip().partition("/")
+    num, _, den = value.partition("/")
     if Fraction(den or "1") == 0:
         raise RateInvalid(f"{value!r} has a zero denominator.")
     rate = Fraction(num) / Fraction(den or "1")
@@ -129,6 +134,11 @@ def provision_scheme(
             errors={"default_min_balance": ["must be <= 0"]},
         )
     fraction = parse_rate(rate)
+    if not isinstance(currency_code, str) or not CURRENCY_CODE.fullmatch(currency_code):
+        raise ValidationFailed(
+            f"{currency_code!r} is not a currency code: a letter, then 1-11 letters or digits.",
+            errors={"currency.code": ["invalid"]},
+        )
     scheme = Scheme(
         slug=slug,
         name=name.strip(),

@@ -33,8 +33,20 @@ AccountNotManageable = _error(
     "federation trades and balance migrations, and its limits and status do not change by hand.",
 )
 
-NAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?$")
+HandleReserved = _error(
+    "handle_reserved",
+    422,
+    "The name is one the hub gives its own accounts (federation, opening-balances, or a "
+    "closed scheme's central account, '<scheme>-<name>').",
+)
+
+#: An account's name (a member's handle, a central account's name); matched whole.
+NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?", re.ASCII)
 FEDERATION_ACCOUNT = "federation"
+#: The central account an import posts opening balances against (``imports.writing``).
+OPENING_ACCOUNT = "opening-balances"
+#: The names the hub gives its own accounts in every scheme.
+SYSTEM_NAMES = frozenset({FEDERATION_ACCOUNT, OPENING_ACCOUNT})
 #: The transfer kinds that may move a federation clearing account: the federation's own
 #: legs (trades, balance migrations). Every other kind refuses it as payer and as payee.
 FEDERATION_KINDS = frozenset({"federation"})
@@ -42,11 +54,38 @@ UNSET: Any = object()
 
 
 def check_name(name: str, field: str = "handle") -> str:
-    if not isinstance(name, str) or not NAME.match(name):
+    if not isinstance(name, str) or not NAME.fullmatch(name):
         raise ValidationFailed(
             f"{name!r} is not a valid {field}: 1-40 lower-case letters, digits, '.', '_' or '-'.",
             errors={field: ["invalid"]},
         )
+    return name
+
+
+def reserved(name: str) -> str | None:
+    """Why ``name`` is kept for the hub's own accounts, or None: the system's names in every
+    scheme, and ``<slug>-<name>`` for any scheme's slug (the name a closing scheme's central
+    account takes in the pool or the scheme it merges into, ``migration.destinations``)."""
+    if name in SYSTEM_NAMES:
+        return f"{name!r} is the name of the hub's own account in every scheme."
+    prefixes = [name[:i] for i, c in enumerate(name) if c == "-" and i > 0]
+    if prefixes:
+        slug = db.session.scalar(select(Scheme.slug).where(Scheme.slug.in_(prefixes)).limit(1))
+        if slug is not None:
+            return f"{name!r} is kept for the central accounts of {slug} ('{slug}-<name>')."
+    return None
+
+
+def check_handle(name: str, field: str = "handle") -> str:
+    """A handle a person asks for (any path that creates one): valid and not reserved.
+
+    Raises:
+        validation_failed (not a valid name), handle_reserved.
+    """
+    check_name(name, field)
+    reason = reserved(name)
+    if reason is not None:
+        raise HandleReserved(reason, errors={field: ["reserved"]})
     return name
 
 

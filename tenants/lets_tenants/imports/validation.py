@@ -14,14 +14,11 @@ from lets_platform.identity.operations import normalise_email
 from lets_platform.money import parse_signed
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
-from lets_tenants.accounts.operations import FEDERATION_ACCOUNT, check_name
+from lets_tenants.accounts.operations import check_name, reserved
 from lets_tenants.directory.models import MAX_CATEGORY, MAX_DESCRIPTION, MAX_TITLE
 from lets_tenants.imports.parsing import Row, Table
 from lets_tenants.membership.models import Membership
 
-#: The central account the opening balances are posted against; it ends at zero.
-OPENING_ACCOUNT = "opening-balances"
-RESERVED = frozenset({FEDERATION_ACCOUNT, OPENING_ACCOUNT})
 MAX_NAME = 120
 MAX_EMAIL = 254
 CHUNK = 500
@@ -122,8 +119,9 @@ def _handle(table: Table, row: Row) -> str | None:
             f"{handle!r}: 1-40 lower-case letters, digits, '.', '_' or '-'.",
         )
         return None
-    if handle in RESERVED:
-        table.problem(row.line, "handle", "handle_reserved", f"{handle!r} is kept for the hub.")
+    reason = reserved(handle)
+    if reason is not None:
+        table.problem(row.line, "handle", "handle_reserved", reason)
         return None
     return handle
 

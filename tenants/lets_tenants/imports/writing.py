@@ -13,9 +13,9 @@ from lets_platform.db import db, utcnow
 from lets_platform.identity.models import Person, RoleGrant
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
-from lets_tenants.accounts.operations import open_central_account
+from lets_tenants.accounts.operations import OPENING_ACCOUNT, open_central_account
 from lets_tenants.directory.models import Offer
-from lets_tenants.imports.validation import OPENING_ACCOUNT, NewAccount, NewOffer
+from lets_tenants.imports.validation import NewAccount, NewOffer
 from lets_tenants.ledger.models import Transfer
 from lets_tenants.membership.models import Membership
 

@@ -14,7 +14,7 @@ from lets_platform.permissions import SCHEME_ROLES
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import (
-    check_name,
+    check_handle,
     open_member_account,
     parse_ceiling,
     parse_floor,
@@ -49,7 +49,7 @@ def add_member(
     unless ``min_balance`` / ``max_balance`` (decimal strings) are given. A regional pool
     takes members only ``by_migration`` (a wind-up moving balances in).
     """
-    check_name(handle, "handle")
+    check_handle(handle, "handle")
     _check_open(scheme, by_migration)
     floor = scheme.default_min_balance if min_balance is None else parse_floor(scheme, min_balance)
     ceiling = (
