@@ -66,7 +66,9 @@ AccountClosed = _error("account_closed", 409, "The account is closed.")
 AccountSuspended = _error("account_suspended", 409, "The account is suspended.")
 SchemeNotTrading = _error("scheme_not_trading", 409, "The scheme is not trading.")
 ExistsWithDifferentFields = _error(
-    "exists_with_different_fields", 409, "A transfer with this id exists with different fields."
+    "exists_with_different_fields",
+    409,
+    "The id is taken: by an object with different fields, or by one you may not read.",
 )
 ExceedsCreditLimit = _error(
     "exceeds_credit_limit", 422, "The payment would take the payer below their credit limit."

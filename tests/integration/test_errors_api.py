@@ -144,6 +144,10 @@ CASES: dict[str, tuple[int, Any, str | None, str, Callable[[Any], str], Any]] = 
         409, None, "olive", "POST", lambda w: w.path + "/members",
         {"email": "another@example.org", "display_name": "Another", "handle": "alice"},
     ),
+    "handle_reserved": (
+        422, None, "olive", "POST", lambda w: w.path + "/members",
+        {"email": "another@example.org", "display_name": "Another", "handle": "opening-balances"},
+    ),
     "limits_exclude_balance": (
         409, _alice_owes("50.00"), "olive", "PATCH", lambda w: w.path + "/accounts/alice",
         {"min_balance": "-40.00"},

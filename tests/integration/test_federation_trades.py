@@ -191,7 +191,7 @@ def test_a_replay_with_other_fields_is_refused(world):
         _trade(world.alice, trade_id=trade_id, amount="11.00")
 
     assert refused.value.code == "exists_with_different_fields"
-    assert refused.value.extra["fields"] == ["amount"]
+    assert "fields" not in refused.value.extra
 
 
 def test_a_payer_without_the_credit_gets_exceeds_credit_limit_and_nothing_is_written(world):

@@ -46,14 +46,14 @@ def test_repeating_an_id_moves_nothing_twice(w, balance):
     assert balance(w.scheme, "alice") == -450
 
 
-def test_the_same_id_with_another_amount_is_refused_and_names_the_field(w):
+def test_the_same_id_with_another_amount_is_refused_without_naming_the_field(w):
     _post(w, {**PAYMENT, "id": ID})
     before = db_state()
 
     response = _post(w, {**PAYMENT, "id": ID, "amount": "4.51"})
 
     body = assert_problem(response, 409, "exists_with_different_fields")
-    assert body["fields"] == ["amount"]
+    assert "fields" not in body and "amount" not in body["detail"]
     assert db_state() == before
 
 
@@ -66,7 +66,7 @@ def test_the_same_id_with_any_other_field_changed_is_refused(w, field, value):
 
     response = _post(w, {**PAYMENT, "id": ID, field: value}, who="olive")
 
-    assert assert_problem(response, 409, "exists_with_different_fields")["fields"] == [field]
+    assert "fields" not in assert_problem(response, 409, "exists_with_different_fields")
     assert db_state() == before
 
 

@@ -27,10 +27,10 @@ from lets_platform.db import db
 from lets_platform.errors import PayeeNotFound, PayerNotFound
 from lets_platform.identity.models import Person
 from lets_tenants.accounts.models import Account
-from lets_tenants.accounts.operations import is_owner, require_use
+from lets_tenants.accounts.operations import require_use
 from lets_tenants.membership.models import Membership
 
-ON_BEHALF = "invoices.act_on_behalf"
+ON_BEHALF = ops.ON_BEHALF
 
 blp = Blueprint(
     "federated_invoices",
@@ -75,15 +75,10 @@ def list_invoices(args: dict[str, Any]) -> list[dict[str, Any]]:
     return [invoice_out(i) for i in found]
 
 
-def _may_act(person: Person, invoice: FederatedInvoice, side: str) -> bool:
-    account: Account = getattr(invoice, side)
-    return is_owner(person, account) or permissions.can(person, ON_BEHALF, account.scheme_id)
-
-
 def _visible(invoice_id: str) -> tuple[Person, FederatedInvoice]:
     person = federation_caller()
     invoice = ops.get_invoice(invoice_id)
-    if _may_act(person, invoice, "payer") or _may_act(person, invoice, "payee"):
+    if ops.may_read(person, invoice):
         return person, invoice
     raise ops.InvoiceNotFound(f"There is no invoice {invoice_id} you can see.")
 
@@ -97,7 +92,7 @@ def get_invoice(invoice_id: str) -> dict[str, Any]:
 
 def _decide(invoice_id: str, side: str, decision: Callable[..., FederatedInvoice]) -> Any:
     person, invoice = _visible(invoice_id)
-    if not _may_act(person, invoice, side):
+    if not ops.may_act(person, invoice, side):
         raise permissions.NotPermitted(f"Only the {side} (or its scheme's organisers) may do this.")
     return invoice_out(decision(invoice_id, actor=person))
 

@@ -20,12 +20,12 @@ from lets_federation.positions.operations import SameScheme
 from lets_federation.rates.operations import current_rate
 from lets_federation.trades import operations as trades
 from lets_federation.trades.models import Trade
+from lets_platform import permissions, replays
 from lets_platform.db import db, utcnow
 from lets_platform.errors import (
     AccountClosed,
     AccountsMustBeDifferent,
     AccountSuspended,
-    ExistsWithDifferentFields,
     LetsError,
     SchemeNotTrading,
     ValidationFailed,
@@ -36,12 +36,14 @@ from lets_platform.money import format_amount
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
-from lets_tenants.accounts.operations import require_movable
+from lets_tenants.accounts.operations import is_owner, require_movable
 from lets_tenants.ledger.operations import check_memo, parse_id
 
 InvoiceNotFound = _error("invoice_not_found", 404, "No such invoice.")
 InvoiceNotOpen = _error("invoice_not_open", 409, "The invoice is no longer open.")
 
+#: Who may act for an invoice's side besides the account's owner.
+ON_BEHALF = "invoices.act_on_behalf"
 _TRADE_NAMESPACE = uuid.UUID("6f1d2a8e-41c3-4f7b-9d0e-3c5b7a9e2f14")
 
 
@@ -107,7 +109,7 @@ def send_invoice(
     invoice_id = None if id is None else parse_id(id)
     existing = db.session.get(FederatedInvoice, invoice_id) if invoice_id else None
     if existing is not None:
-        return _replay(existing, wanted), False
+        return _replay(existing, wanted, actor), False
     for account, scheme in ((payer, payer_scheme), (payee, payee_scheme)):
         _check_open(account, scheme)
     units.quote(minor, "payee", side(payer_scheme), side(payee_scheme))  # convertible at all
@@ -124,19 +126,31 @@ def send_invoice(
     except IntegrityError:
         raced = db.session.get(FederatedInvoice, invoice.id, populate_existing=True)
         if raced is None:
-            raise ExistsWithDifferentFields(f"An invoice {invoice.id} exists already.") from None
-        return _replay(raced, wanted), False
+            raise replays.refuse() from None
+        return _replay(raced, wanted, actor), False
     return invoice, True
 
 
-def _replay(existing: FederatedInvoice, wanted: dict[str, Any]) -> FederatedInvoice:
-    differing = sorted(k for k, v in wanted.items() if getattr(existing, k) != v)
-    if differing:
-        raise ExistsWithDifferentFields(
-            f"Invoice {existing.id} exists with a different {', '.join(differing)}.",
-            fields=differing,
-        )
-    return existing
+def _replay(
+    existing: FederatedInvoice, wanted: dict[str, Any], actor: Person | None
+) -> FederatedInvoice:
+    """The original invoice, to someone who may read it (the hub: None) and repeats its
+    fields; ``replays``' one refusal to anyone else."""
+    have = {name: getattr(existing, name) for name in wanted}
+    readable = actor is None or may_read(actor, existing)
+    return replays.answer(existing, have=have, wanted=wanted, readable=readable)
+
+
+def may_act(person: Person, invoice: FederatedInvoice, side: str) -> bool:
+    """Whether ``person`` acts for the invoice's ``side`` ("payer" or "payee"): its owner,
+    or who acts for invoices in that account's scheme."""
+    account: Account = getattr(invoice, side)
+    return is_owner(person, account) or permissions.can(person, ON_BEHALF, account.scheme_id)
+
+
+def may_read(person: Person, invoice: FederatedInvoice) -> bool:
+    """Who may read an invoice: whoever acts for its payer or its payee."""
+    return may_act(person, invoice, "payer") or may_act(person, invoice, "payee")
 
 
 def scheme_of(scheme_id: int) -> Scheme:

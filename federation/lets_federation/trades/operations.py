@@ -35,10 +35,9 @@ from lets_federation.trades.settlement import (  # noqa: F401  (settle, sweep re
     sweep,
 )
 from lets_federation.units import Quote, Side, quote
-from lets_platform import jobs, permissions
+from lets_platform import jobs, permissions, replays
 from lets_platform.db import db, persistent, utcnow
 from lets_platform.errors import (
-    ExistsWithDifferentFields,
     LetsError,
     PayeeNotFound,
     PayerNotFound,
@@ -142,7 +141,7 @@ def start_trade(
         # or answers the replay
     scope.allow(source.scheme.id, target.scheme.id)
     if trade_id is not None and (existing := db.session.get(Trade, tid)) is not None:
-        return Started(_replay(existing, wanted), False)
+        return Started(_replay(existing, wanted, person), False)
     payer_account, payee_account, federation = _accounts(source, target)
     _require_may_trade(person, source.scheme, payer_account)
     terms = _terms(source, target, currency, minor)
@@ -218,8 +217,8 @@ def _hold_and_record(
     if row is None:  # a concurrent request committed this id first; its hold is ours
         existing = db.session.get(Trade, tid, populate_existing=True)
         if existing is None:
-            raise ExistsWithDifferentFields(f"A trade {tid} exists already.")
-        return Started(_replay(existing, wanted), False)
+            raise replays.refuse()
+        return Started(_replay(existing, wanted, person), False)
     return _started(row)
 
 
@@ -421,7 +420,9 @@ def _insert(**values: Any) -> Trade | None:
     return db.session.scalars(statement, values).first()
 
 
-def _replay(existing: Trade, wanted: dict[str, Any]) -> Trade:
+def _replay(existing: Trade, wanted: dict[str, Any], person: Person | None) -> Trade:
+    """The original trade, to someone who may read it (``may_read``; the hub: None) and
+    repeats its fields; ``replays``' one refusal to anyone else."""
     named = existing.payer_amount if existing.currency == "payer" else existing.payee_amount
     have = {
         "payer": existing.payer,
@@ -430,13 +431,8 @@ def _replay(existing: Trade, wanted: dict[str, Any]) -> Trade:
         "amount": named,
         "memo": existing.memo,
     }
-    differing = sorted(k for k in have if have[k] != wanted[k])
-    if differing:
-        raise ExistsWithDifferentFields(
-            f"Trade {existing.id} exists with a different {', '.join(differing)}.",
-            fields=differing,
-        )
-    return existing
+    readable = person is None or may_read(person, existing)
+    return replays.answer(existing, have=have, wanted=wanted, readable=readable)
 
 
 # -- reading ------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ def create_transfer(body: dict[str, Any], scheme: str) -> tuple[dict[str, Any], 
         channel=body["channel"],
         id=transfer_id,
         entered_by=person,
+        reader=person,
     )
     if result.created and audited:
         record(
@@ -129,9 +130,7 @@ def get_transfer(scheme: str, transfer_id: str) -> dict[str, Any]:
 
 
 def _require_party(person: Person, scheme: Scheme, transfer: Transfer) -> None:
-    if permissions.can(person, "transfers.read_all", scheme.id):
-        return
-    if not (is_owner(person, transfer.payer) or is_owner(person, transfer.payee)):
+    if not ops.may_read(person, scheme, transfer):
         raise ops.TransferNotFound(f"There is no transfer {transfer.id} you can see.")
 
 
@@ -147,7 +146,7 @@ def correct_transfer(body: dict[str, Any], scheme: str, transfer_id: str) -> tup
     key = request.headers.get("Idempotency-Key")
     if body["id"] is None and key:
         body["id"] = ops.id_from_idempotency_key(found, person, key)
-    result = ops.correct(found, transfer_id, entered_by=person, **body)
+    result = ops.correct(found, transfer_id, entered_by=person, reader=person, **body)
     if result.created:
         record(
             "transfer.corrected",

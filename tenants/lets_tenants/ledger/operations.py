@@ -48,6 +48,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from lets_platform import permissions, replays
 from lets_platform.db import alone, db, persistent, utcnow
 from lets_platform.errors import (
     AccountClosed,
@@ -55,7 +56,6 @@ from lets_platform.errors import (
     AccountSuspended,
     ExceedsCreditLimit,
     ExceedsUpperLimit,
-    ExistsWithDifferentFields,
     LetsError,
     PayeeNotFound,
     PayerNotFound,
@@ -67,7 +67,7 @@ from lets_platform.identity.models import Person
 from lets_platform.money import MAX_MINOR_UNITS, Money, format_amount
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
-from lets_tenants.accounts.operations import accounts_named, require_movable
+from lets_tenants.accounts.operations import accounts_named, is_owner, require_movable
 from lets_tenants.ledger import wind_up
 from lets_tenants.ledger.models import CHANNELS, TRANSFER_KINDS, Transfer
 
@@ -126,6 +126,7 @@ def transfer(
     pending: bool = False,
     allow_suspended: bool = False,
     accounts: tuple[Account, Account] | None = None,
+    reader: Person | None = None,
 ) -> Result:
     """Move ``amount`` from ``payer`` to ``payee`` (account names in ``scheme``).
 
@@ -138,6 +139,9 @@ def transfer(
         accounts: the payer's and payee's rows, when the caller loaded them in this
             transaction: neither they nor ``id`` are looked up first (an id that exists
             already is still found by the insert, undone and replayed).
+        reader: who asks, when a replay must be judged for them (``may_read``): the
+            original is returned only to someone who may read it (``lets_platform.replays``);
+            None for the hub itself.
     Returns:
         the transfer and whether it was created now.
     Raises:
@@ -165,7 +169,7 @@ def transfer(
             return Result(created, True)
         # declined: the path below finds out why, names it, or finds it went through now
     if id is not None and accounts is None and (existing := _find(transfer_id)) is not None:
-        return _replay(scheme, existing, wanted)
+        return _replay(scheme, existing, wanted, reader)
     payer_account, payee_account = accounts or _accounts(scheme, payer, payee)
     require_movable(kind, payer_account, payee_account)
     for account in (payer_account, payee_account):
@@ -196,8 +200,8 @@ def transfer(
         _undo(done, minor)
         existing = _find(transfer_id)
         if existing is None:  # hidden from this scheme by row-level security
-            raise ExistsWithDifferentFields("A transfer with this id exists already.")
-        return _replay(scheme, existing, wanted)
+            raise replays.refuse()
+        return _replay(scheme, existing, wanted, reader)
     # the parties are loaded already: reading the new transfer's payer or payee costs no query
     set_committed_value(row, "payer", payer_account)
     set_committed_value(row, "payee", payee_account)
@@ -288,6 +292,7 @@ def pay(
     id: Any = None,
     memo: str = "",
     channel: str = "online",
+    reader: Person | None = None,
 ) -> Result:
     """A payment that is its own unit of work: ``transfer`` and commit, in one round trip.
 
@@ -312,6 +317,7 @@ def pay(
         id=id,
         memo=memo,
         channel=channel,
+        reader=reader,
     )
     db.session.commit()
     return result
@@ -410,7 +416,13 @@ def _find(transfer_id: uuid.UUID) -> Transfer | None:
     return db.session.scalar(select(Transfer).where(Transfer.id == transfer_id))
 
 
-def _replay(scheme: Scheme, existing: Transfer, wanted: dict[str, Any]) -> Result:
+def _replay(
+    scheme: Scheme, existing: Transfer, wanted: dict[str, Any], reader: Person | None
+) -> Result:
+    """The original transfer, to a ``reader`` who may read it and repeats its fields; the
+    one refusal of ``replays`` to anyone else (another scheme's id included)."""
+    if existing.scheme_id != scheme.id:
+        raise replays.refuse()
     have = {
         "payer": existing.payer.name,
         "payee": existing.payee.name,
@@ -420,15 +432,15 @@ def _replay(scheme: Scheme, existing: Transfer, wanted: dict[str, Any]) -> Resul
         "channel": existing.channel,
         "corrects_id": existing.corrects_id,
     }
-    if existing.scheme_id != scheme.id:
-        raise ExistsWithDifferentFields("A transfer with this id exists already.")
-    differing = sorted(k for k in have if have[k] != wanted[k])
-    if differing:
-        raise ExistsWithDifferentFields(
-            f"Transfer {existing.id} exists with a different {', '.join(differing)}.",
-            fields=differing,
-        )
-    return Result(existing, False)
+    readable = reader is None or may_read(reader, scheme, existing)
+    return Result(replays.answer(existing, have=have, wanted=wanted, readable=readable), False)
+
+
+def may_read(person: Person, scheme: Scheme, transfer: Transfer) -> bool:
+    """Who may read a transfer: its payer's and payee's owners, and who may read them all."""
+    if permissions.can(person, "transfers.read_all", scheme.id):
+        return True
+    return is_owner(person, transfer.payer) or is_owner(person, transfer.payee)
 
 
 def _accounts(scheme: Scheme, payer: str, payee: str) -> tuple[Account, Account]:
@@ -711,6 +723,7 @@ def correct(
     amount: Any = None,
     memo: str = "",
     id: Any = None,
+    reader: Person | None = None,
 ) -> Result:
     """Compensate a posted transfer with a new transfer the other way (never an edit).
 
@@ -752,6 +765,7 @@ def correct(
         entered_by=entered_by,
         id=correction_id,
         allow_suspended=True,
+        reader=reader,
     )
 
 
