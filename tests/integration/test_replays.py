@@ -126,12 +126,10 @@ def test_anyone_who_may_not_read_it_gets_the_same_refusal_whatever_the_fields(hu
 
 def test_another_persons_idempotency_key_stands_for_another_id(hub):
     headers = {"Idempotency-Key": "order-17"}
-    mine = hub.alice.post("/schemes/wiltshire/transfers",
-                          {"payer": "alice", "payee": "bob", "amount": "1.00"}, headers)  # fmt: skip
-    theirs = hub.dave.post("/schemes/wiltshire/transfers",
-                           {"payer": "dave", "payee": "bob", "amount": "2.00"}, headers)  # fmt: skip
-    again = hub.alice.post("/schemes/wiltshire/transfers",
-                           {"payer": "alice", "payee": "bob", "amount": "1.00"}, headers)  # fmt: skip
+    path = "/schemes/wiltshire/transfers"
+    mine = hub.alice.post(path, {"payer": "alice", "payee": "bob", "amount": "1.00"}, headers)
+    theirs = hub.dave.post(path, {"payer": "dave", "payee": "bob", "amount": "2.00"}, headers)
+    again = hub.alice.post(path, {"payer": "alice", "payee": "bob", "amount": "1.00"}, headers)
 
     assert (mine.status_code, theirs.status_code, again.status_code) == (201, 201, 200)
     assert again.json == mine.json != theirs.json
