@@ -6,11 +6,12 @@ closing scheme's federation account and the destination's federation account pay
 converted amount in. A debit is the reverse trade, exact on the closing side too, so the
 closing account always ends at zero. Both round against the member (``units.quote``): a
 credit arrives rounded down, a debt is taken on rounded up. Each trade is recorded as
-cleared with both legs posted, and the positions, pair flows and residues move as ``trades.settlement`` moves
-them, so every federation audit check holds; unlike a member's trade it passes no
-limit: a migration carries a debit or a credit wherever it goes (the receiving account's
-floor or ceiling is widened to hold it). A batch is a handful of statements whatever its
-size: the legs, trades and balance changes are written with one statement each.
+cleared with both legs posted, and the positions, pair flows and residues move as
+``trades.settlement`` moves them, so every federation audit check holds; unlike a
+member's trade it passes no limit: a migration carries a debit or a credit wherever it
+goes (the receiving account's floor or ceiling is widened to hold it). A batch is a
+handful of statements whatever its size: the legs, trades and balance changes are
+written with one statement each.
 """
 
 from __future__ import annotations
