@@ -20,6 +20,7 @@ from lets_platform.db import db
 from lets_platform.errors import Unauthenticated
 from lets_platform.oauth import claims, keys
 from lets_platform.oauth.server import AUTH_TIME, COMMIT_ON_ERROR, issuer, require_oauth, server
+from lets_platform.ratelimit import OAUTH_TOKEN, limited, oauth_error
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
 from lets_platform.web import sessions
@@ -102,6 +103,7 @@ def _authorization_error(error: OAuth2Error) -> Any:
 
 
 @bp.route("/oauth/token", methods=["POST"])
+@limited(OAUTH_TOKEN, answer=oauth_error)
 def token() -> Response:
     response = server.create_token_response()
     if response.status_code >= 400 and g.pop(COMMIT_ON_ERROR, False):
