@@ -317,3 +317,14 @@ def test_an_openid_request_without_a_redirect_uri_is_refused_without_redirecting
     assert page.status_code == 400
     assert "Location" not in page.headers
     assert "redirect_uri" in page.text
+
+
+def test_a_denial_on_the_consent_page_stands_even_if_consent_was_given_meanwhile(site):
+    url, *_ = site.authorization_url()
+    page = site.sign_in(EMAIL, PASSWORD, url)
+    other, *_ = site.authorization_url()
+    site.consent(site.visit(other))  # allowed in another tab
+
+    answer = to_client(site.consent(page, decision="deny"))
+
+    assert answer["error"] == "access_denied"

@@ -73,8 +73,9 @@ def jwks() -> Response:
 @bp.route("/oauth/authorize", methods=["GET", "POST"])
 def authorize() -> Any:
     """Answer the client at once if the signed-in person allowed it these scopes before;
-    otherwise ask them (GET) and answer with their decision (POST). Sign-in first when
-    there is none, or when ``prompt=login`` or ``max_age`` asks for a fresh one."""
+    otherwise ask them (GET) and answer with their decision (POST), which is remembered.
+    Sign-in first when there is none, or when ``prompt=login`` or ``max_age`` asks for a
+    fresh one; with ``prompt=none``, what would need a page is an error instead."""
     person = sessions.signed_in_person()
     try:
         grant = server.get_consent_grant(end_user=person)  # a bad request fails before login
@@ -91,14 +92,14 @@ def authorize() -> Any:
     if fresh or person is None:
         return redirect(url_for("web.login", next=prompts.after_sign_in(request.full_path)))
     g.setdefault(AUTH_TIME, sessions.auth_time())
+    if request.method == "POST":  # the person's decision on the consent page
+        allowed = request.form.get("decision") == "allow"
+        if allowed:
+            ops.remember_consent(person, grant.client, grant.request.scope)
+        return _answer(grant, person if allowed else None)
     if remembered:
         return _answer(grant, person)
-    if request.method == "GET":
-        return _consent_page(grant, person)
-    allowed = request.form.get("decision") == "allow"
-    if allowed:
-        ops.remember_consent(person, grant.client, grant.request.scope)
-    return _answer(grant, person if allowed else None)
+    return _consent_page(grant, person)
 
 
 def _remembered(person: Person | None, grant: Any) -> bool:
