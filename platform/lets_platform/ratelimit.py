@@ -11,7 +11,9 @@ password-reset page's view that sends the mail::
 Each name's size is configuration (``LIMITS``: its ``LETS_RATE_LIMIT_*`` variable, read at
 every request), and tries under one name share one count per address. Past it the view is
 not run: the answer is a 429 with ``Retry-After``, its body made by ``answer`` from a
-readable message (a page for people; ``problem`` or ``oauth_error`` for programs).
+readable message (a page for people; ``problem_answer`` or ``oauth_error`` for programs).
+The limits are applied to the views registered by the time the app is built (``init_app``
+runs last in ``create_app``).
 ``LETS_TRUSTED_PROXIES`` says how many proxies in front of the hub to believe about the
 client's address (``X-Forwarded-For``); by default none, so the header cannot be forged.
 """

@@ -70,7 +70,11 @@ def test_an_app_built_from_the_environment_limits_the_token_endpoint(
 ):
     monkeypatch.delenv("LETS_RATE_LIMITS_ENABLED", raising=False)
     monkeypatch.setenv("LETS_RATE_LIMIT_OAUTH_TOKEN", "2 per minute")
-    settings = {"LETS_INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": database_url}
+    settings = {
+        "TESTING": True,  # as the suite's apps are; the limits do not look at it
+        "LETS_INSTANCE_PATH": str(tmp_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+    }
     with testing.keep_jobs_bound():
         app = create_app(settings)
     client = app.test_client()
