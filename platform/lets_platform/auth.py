@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from flask import g, request
 
-from lets_platform.errors import Unauthenticated
+from lets_platform.errors import Unauthenticated, _error
 from lets_platform.identity.models import Person
 from lets_platform.identity.operations import person_for_token
 from lets_platform.oauth.operations import find_access_token
 from lets_platform.oauth.secrets import ACCESS_TOKEN_PREFIX
-from lets_platform.permissions import TOKEN_GRANT, TokenGrant
+from lets_platform.permissions import TOKEN_GRANT, TokenGrant, token_grant
+
+PersonalTokenRequired = _error(
+    "personal_token_required",
+    403,
+    "Only the person themselves may do this, with a personal token or on the web pages; "
+    "an application's access token may not.",
+)
 
 
 def current_person() -> Person:
@@ -29,6 +36,15 @@ def current_person() -> Person:
     if g.person is None:
         raise Unauthenticated("Send a valid token as 'Authorization: Bearer <token>'.")
     person: Person = g.person
+    return person
+
+
+def personal_caller() -> Person:
+    """The authenticated person, acting with a personal token: what a person manages about
+    the applications acting for them is not for those applications to see or change."""
+    person = current_person()
+    if token_grant(person) is not None:
+        raise PersonalTokenRequired()
     return person
 
 

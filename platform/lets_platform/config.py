@@ -6,6 +6,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+#: The sizes of the named rate limits (defaults in ``lets_platform.ratelimit.LIMITS``).
+RATE_LIMIT_SIZES = (
+    "LETS_RATE_LIMIT_LOGIN",
+    "LETS_RATE_LIMIT_OAUTH_TOKEN",
+    "LETS_RATE_LIMIT_PASSWORD_RESET",
+)
+
 #: Area packages loaded by the app factory, in order; each exposes ``init_app(app)``.
 DEFAULT_MODULES = "lets_tenants,lets_federation"
 
@@ -44,6 +51,13 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LETS_MAIL_OUTBOX": env.get("LETS_MAIL_OUTBOX") or None,
         "LETS_SMTP_URL": env.get("LETS_SMTP_URL") or None,
         "LETS_MAIL_FROM": env.get("LETS_MAIL_FROM") or None,
+        #: Rate limits per client address (lets_platform.ratelimit): on unless turned off;
+        #: counted in this storage, else in LETS_REDIS_URL's Redis, else in memory.
+        "LETS_RATE_LIMITS_ENABLED": _flag(env.get("LETS_RATE_LIMITS_ENABLED"), default=True),
+        "LETS_RATE_LIMIT_STORAGE_URL": env.get("LETS_RATE_LIMIT_STORAGE_URL") or None,
+        #: Proxies in front of the hub whose X-Forwarded-For (and -Proto) are believed.
+        "LETS_TRUSTED_PROXIES": int(env.get("LETS_TRUSTED_PROXIES") or 0),
+        **{name: env[name] for name in RATE_LIMIT_SIZES if env.get(name)},
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-from flask import Flask, Response, json
+from flask import Flask, Response, has_request_context, json, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -32,6 +32,32 @@ class LetsError(Exception):
 
     def to_problem(self) -> dict[str, Any]:
         return problem(self.status, self.code, self.title, self.detail, **self.extra)
+
+    def headers(self) -> dict[str, str]:
+        """Headers the answer carries besides the problem: every 401 says how to
+        authenticate (RFC 6750 §3), and why a bearer token that was sent is refused."""
+        if self.status != 401:
+            return {}
+        if _bearer_token_sent():
+            return {"WWW-Authenticate": bearer_challenge(error="invalid_token")}
+        return {"WWW-Authenticate": bearer_challenge()}
+
+
+#: The protection space of the hub's bearer tokens, named in every challenge.
+REALM = "lets"
+
+
+def bearer_challenge(**params: str) -> str:
+    """A ``WWW-Authenticate`` challenge for bearer tokens, e.g. ``Bearer realm="lets",
+    error="insufficient_scope", scope="ledger:write"``."""
+    return ", ".join([f'Bearer realm="{REALM}"', *(f'{k}="{v}"' for k, v in params.items())])
+
+
+def _bearer_token_sent() -> bool:
+    if not has_request_context():
+        return False
+    kind, _, token = request.headers.get("Authorization", "").partition(" ")
+    return kind.lower() == "bearer" and bool(token.strip())
 
 
 def _error(code: str, status: int, title: str) -> type[LetsError]:
@@ -89,8 +115,13 @@ def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> di
     }
 
 
-def problem_response(body: dict[str, Any]) -> Response:
-    return Response(json.dumps(body), status=body["status"], mimetype="application/problem+json")
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(body),
+        status=body["status"],
+        mimetype="application/problem+json",
+        headers=headers,
+    )
 
 
 _HTTP_CODES = {
@@ -140,7 +171,7 @@ def http_problem(exc: HTTPException) -> dict[str, Any]:
 def register_handlers(app: Flask) -> None:
     @app.errorhandler(LetsError)
     def _lets_error(exc: LetsError) -> Response:
-        return problem_response(exc.to_problem())
+        return problem_response(exc.to_problem(), exc.headers())
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:

@@ -17,7 +17,7 @@ from flask import g, has_request_context
 from sqlalchemy import bindparam, select
 
 from lets_platform.db import db
-from lets_platform.errors import LetsError, NotPermitted
+from lets_platform.errors import LetsError, NotPermitted, bearer_challenge
 from lets_platform.identity.models import Person, RoleGrant
 from lets_platform.tenancy.models import Scheme
 
@@ -151,6 +151,10 @@ class InsufficientScope(LetsError):
     code = "insufficient_scope"
     status = 403
     title = "The access token was not granted the scope this needs."
+
+    def headers(self) -> dict[str, str]:
+        needed = {"scope": str(self.extra["scope"])} if "scope" in self.extra else {}
+        return {"WWW-Authenticate": bearer_challenge(error="insufficient_scope", **needed)}
 
 
 class TokenNotForScheme(LetsError):

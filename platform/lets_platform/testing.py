@@ -93,6 +93,12 @@ def make_app(
         "TESTING": True,
         "LETS_PASSWORD_HASH": "fast",
         "LETS_REDIS_URL": config.pop("LETS_REDIS_URL", None),
+        # Off, so that the suite's many logins from one address are not limited; the
+        # tests of the limits turn them on (tests/integration/test_rate_limits.py).
+        "LETS_RATE_LIMITS_ENABLED": config.pop("LETS_RATE_LIMITS_ENABLED", False),
+        "LETS_RATE_LIMIT_STORAGE_URL": config.pop("LETS_RATE_LIMIT_STORAGE_URL", None)
+        or redis_url()
+        or "memory://",
         "LETS_INSTANCE_PATH": instance_path or tempfile.mkdtemp(prefix="lets-instance-"),
         "SECRET_KEY": "test",
         **config,

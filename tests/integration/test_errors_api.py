@@ -19,6 +19,7 @@ from sqlalchemy import update
 
 from lets_platform.app import create_app
 from lets_platform.db import db
+from lets_platform.oauth.testing import issue_access_token, register_client
 from lets_platform.tenancy.models import Scheme
 from lets_platform.testing import (
     Api,
@@ -86,6 +87,12 @@ def _posted(w: SimpleNamespace) -> None:
 def _correction(w: SimpleNamespace) -> None:
     _posted(w)
     w.correction = str(correct(w.scheme, w.transfer, entered_by=w.people["olive"]).transfer.id)
+
+
+def _application_token(w: SimpleNamespace) -> None:
+    client, _ = register_client()
+    token = issue_access_token(client, w.people["alice"], "openid profile")
+    w.as_["alice_app"] = w.as_["alice"].as_(token)
 
 
 def _scheme(**fields: Any) -> dict[str, Any]:
@@ -183,6 +190,12 @@ CASES: dict[str, tuple[int, Any, str | None, str, Callable[[Any], str], Any]] = 
         409, None, "nadia", "POST", lambda w: "/schemes", _scheme(slug="wiltshire"),
     ),
     "rate_invalid": (422, None, "nadia", "POST", lambda w: "/schemes", _scheme(rate="1e3")),
+    "consent_not_found": (
+        404, None, "alice", "DELETE", lambda w: "/me/consents/letsc_nobody", None,
+    ),
+    "personal_token_required": (
+        403, _application_token, "alice_app", "GET", lambda w: "/me/consents", None,
+    ),
 }  # fmt: skip
 
 
@@ -201,8 +214,8 @@ def _readme_codes() -> set[str]:
     return set(re.findall(r"`([a-z_]+)`", found.group(1)))
 
 
-#: Errors with tests of their own below.
-OWN_TESTS = {"scheme_not_trading", "temporarily_unavailable"}
+#: Errors with tests of their own below (too_many_requests: test_rate_limits.py).
+OWN_TESTS = {"scheme_not_trading", "temporarily_unavailable", "too_many_requests"}
 
 
 def test_every_error_the_readme_lists_is_triggered_here():

@@ -275,3 +275,34 @@ def test_two_simultaneous_exchanges_of_one_code_get_tokens_once(site):
     assert statuses == [200, 400]
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(OAuthToken)) == 1
+
+
+def test_an_empty_token_request_is_an_invalid_request(site):
+    answer = requests.post(site.config["token_endpoint"], data={}, timeout=30)
+
+    assert (answer.status_code, answer.json()["error"]) == (400, "invalid_request")
+
+
+def test_a_token_request_without_a_grant_type_is_an_invalid_request(site):
+    done = authorize(site)
+
+    answer = site.token_request({"code": code_of(done), "code_verifier": done.verifier})
+
+    assert (answer.status_code, answer.json()["error"]) == (400, "invalid_request")
+    assert "grant_type" in answer.json()["error_description"]
+
+
+def test_a_grant_type_the_hub_does_not_have_is_unsupported(site):
+    answer = site.token_request({"grant_type": "password", "username": "a", "password": "b"})
+
+    assert (answer.status_code, answer.json()["error"]) == (400, "unsupported_grant_type")
+
+
+def test_userinfo_refuses_an_expired_token_with_a_bearer_challenge(site, fake_clock):
+    token = site.exchange(authorize(site))
+    fake_clock.advance(hours=1)
+
+    answer = site.call("GET", "/oauth/userinfo", token["access_token"])
+
+    assert answer.status_code == 401
+    assert answer.headers["WWW-Authenticate"] == 'Bearer realm="lets", error="invalid_token"'

@@ -1,8 +1,10 @@
-"""What an API request does not spend its time on: building argument schemas, or the
-session cookie's signer when it brings no cookie (a browser's session still works)."""
+"""What an API request does not spend its time on: building argument schemas, the session
+cookie's signer when it brings no cookie (a browser's session still works), or the rate
+limiter, which only the limited views consult."""
 
 import marshmallow
 import pytest
+from flask_limiter import Limiter
 
 from lets_platform.web import SessionCookies
 
@@ -63,3 +65,23 @@ def test_a_browser_session_is_still_written_and_read(ctx):
 
     assert kept == {"seen": "yes"}
     assert client.get_cookie("session") is not None
+
+
+def test_an_api_call_runs_no_rate_limit_check(scheme_with_members, monkeypatch):
+    wiltshire = scheme_with_members()
+    checked: list[str] = []
+    original = Limiter._Limiter__filter_limits  # type: ignore[attr-defined]
+
+    def counting(self, endpoint, *args, **kwargs):
+        checked.append(endpoint)
+        return original(self, endpoint, *args, **kwargs)
+
+    monkeypatch.setattr(Limiter, "_Limiter__filter_limits", counting)
+    paid = wiltshire.as_["alice"].post(
+        f"{wiltshire.path}/transfers", {"payer": "alice", "payee": "bob", "amount": "2.00"}
+    )
+    token = wiltshire.as_["alice"].client.post("/oauth/token")
+
+    assert paid.status_code == 201, paid.json
+    assert token.status_code == 400
+    assert checked == ["oauth.token"]  # only the limited view, once

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, literal, select, update
 
 from lets_platform import clock
 from lets_platform.audit.operations import record
@@ -70,28 +70,32 @@ def log_in(email: str, password: str) -> Person:
     """The person whose email and password these are, or raise ``login_refused``.
 
     Five failures in a row lock the login for ten minutes, during which even the right
-    password is refused. Unknown emails and locked logins get the same answer after the
-    same work (one argon2 verification), so the answer tells nothing about who exists.
-    Failures and lock-outs are recorded; the caller commits them even though it refuses.
+    password is refused. Each try first claims one of the five guesses of the login's
+    current window (``_claim_guess``), committed before the password is checked, so that
+    however many tries arrive at once, at most five are ever checked per lock window.
+    Unknown emails and locked logins get the same answer after the same work (one claim,
+    one argon2 verification), so the answer tells nothing about who exists.
+
+    Like ``pay``, it commits by itself: the claim (with whatever the session held) before
+    the password is checked. Failures and lock-outs are recorded after it; the caller
+    commits them even though it refuses.
     """
     try:
-        person = find_person(email)
+        normalised = normalise_email(email)
     except ValidationFailed:
-        person = None
-    hashed = person.password_hash if person is not None and person.password_hash else None
+        normalised = ""
+    guess = _claim_guess(normalised, clock.now()) if normalised else None
+    person = find_person(normalised) if normalised else None
+    hashed = person.password_hash if person is not None and guess is not None else None
     matches = _verify(hashed or _dummy_hash(), password or "") and hashed is not None
-    now = clock.now()
     if person is None:
         record("login.failed", f"email:{(email or '')[:180]}", actor_id=None, reason="unknown")
-    elif person.locked_until is not None and person.locked_until > now:
+    elif guess is None:
         record("login.failed", f"person:{person.email}", actor_id=person.id, reason="locked")
     elif not matches:
-        _count_failure(person, now)
+        _failed(person, guess)
     else:
-        person.failed_logins = 0
-        person.locked_until = None
-        record("login.succeeded", f"person:{person.email}", actor_id=person.id)
-        db.session.flush()
+        _succeeded(person, guess)
         return person
     db.session.flush()
     raise LoginRefused()
@@ -104,23 +108,46 @@ def _verify(hashed: str, password: str) -> bool:
         return False
 
 
-def _count_failure(person: Person, now: datetime) -> None:
-    """One more failure in a row (counted in the database, so parallel tries all count);
-    the fifth locks the login."""
-    failures = db.session.execute(
+def _claim_guess(email: str, now: datetime) -> int | None:
+    """Claim the next of the five guesses of the login's window, or None if it is locked
+    (or no one has this email). One conditional UPDATE, committed at once: a claim counts
+    as a failure until its password proves right; the fifth claim locks the login; a
+    claim after the lock has run out starts a new window."""
+    expired = Person.locked_until.is_not(None) & (Person.locked_until <= now)
+    count = case((expired, 0), else_=Person.failed_logins) + 1
+    until = literal(now + LOCK_FOR, Person.__table__.c.locked_until.type)
+    claimed = db.session.execute(
         update(Person)
-        .where(Person.id == person.id)
-        .values(failed_logins=Person.failed_logins + 1)
+        .where(Person.email == email, Person.locked_until.is_(None) | expired)
+        .values(failed_logins=count, locked_until=case((count >= LOCK_AFTER, until), else_=None))
         .returning(Person.failed_logins)
-    ).scalar_one()
-    record("login.failed", f"person:{person.email}", actor_id=person.id, reason="password")
-    if failures >= LOCK_AFTER:
-        until = now + LOCK_FOR
-        db.session.execute(
-            update(Person).where(Person.id == person.id).values(failed_logins=0, locked_until=until)
-        )
-        subject = f"person:{person.email}"
-        record("login.locked", subject, actor_id=person.id, until=until.isoformat())
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    db.session.commit()
+    return claimed
+
+
+def _failed(person: Person, guess: int) -> None:
+    """The claimed guess was wrong: it stays counted; the fifth one locked the login."""
+    subject = f"person:{person.email}"
+    record("login.failed", subject, actor_id=person.id, reason="password", guess=guess)
+    if guess >= LOCK_AFTER and person.locked_until is not None:
+        record("login.locked", subject, actor_id=person.id, until=person.locked_until.isoformat())
+
+
+def _succeeded(person: Person, guess: int) -> None:
+    """The claimed guess was right: the count starts again, unless guesses claimed since
+    this one are still being checked (they keep their places, and the lock their fifth
+    set, so that a success never opens more than five guesses to a burst)."""
+    db.session.execute(
+        update(Person)
+        .where(Person.id == person.id, Person.failed_logins == guess)
+        .values(failed_logins=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    record("login.succeeded", f"person:{person.email}", actor_id=person.id, guess=guess)
+    db.session.flush()
+    db.session.expire(person, ["failed_logins", "locked_until"])
 
 
 def normalise_email(email: str) -> str:

@@ -1,4 +1,5 @@
-"""Tables of the OAuth2 / OpenID Connect provider: clients, authorization codes, tokens.
+"""Tables of the OAuth2 / OpenID Connect provider: clients, authorization codes, tokens, and
+the consents people have given.
 
 Secrets, codes and tokens are kept only as SHA-256 digests: they are long random strings,
 so a fast hash is enough, and a copy of the database lets no one act as a client or user.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lets_platform import clock
@@ -151,3 +152,27 @@ class OAuthToken(Model):
 
     def get_client(self) -> OAuthClient:
         return self.client
+
+
+class OAuthConsent(Model):
+    """What a person has allowed a client: a request for no more than these scopes skips
+    the consent page (and may be answered to ``prompt=none``). One row per person and
+    client; revoking deletes it (the audit log keeps the history)."""
+
+    __tablename__ = "oauth_consents"
+    __table_args__ = (UniqueConstraint("person_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("oauth_clients.id", ondelete="CASCADE"), index=True
+    )
+    #: Space-separated: every scope allowed so far (a consent to more adds to them).
+    scope: Mapped[str] = mapped_column(String(255))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    client: Mapped[OAuthClient] = relationship(lazy="joined")
+
+    def covers(self, scope: str) -> bool:
+        return set(scope.split()) <= set(self.scope.split())

@@ -1,7 +1,9 @@
-"""Registering clients and keeping codes and tokens: what the provider's endpoints call.
+"""Registering clients, keeping codes and tokens, and remembering consents: what the
+provider's endpoints call.
 
 Codes and tokens are stored as digests; a code is used once (a second exchange revokes
 what the first one got); refresh tokens rotate; revoking a token ends both halves.
+Withdrawing a consent ends everything the client holds for that person.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from lets_platform.db import db
 from lets_platform.errors import ValidationFailed, _error
 from lets_platform.identity.models import Person
 from lets_platform.oauth import secrets
-from lets_platform.oauth.models import OAuthClient, OAuthCode, OAuthToken
+from lets_platform.oauth.models import OAuthClient, OAuthCode, OAuthConsent, OAuthToken
+from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
 
 RedirectUriInvalid = _error(
@@ -27,6 +30,9 @@ RedirectUriInvalid = _error(
     "Redirect URIs must be absolute https URLs (http only on the loopback) without a fragment.",
 )
 ScopeUnknown = _error("scope_unknown", 422, "The client asks for a scope this hub does not have.")
+ConsentNotFound = _error(
+    "consent_not_found", 404, "You have not allowed this application to act for you."
+)
 
 CODE_LIFETIME = timedelta(minutes=5)
 ACCESS_TOKEN_SECONDS = 3600
@@ -244,3 +250,71 @@ def _revoke_where(condition: Any) -> int:
         .execution_options(synchronize_session="fetch")
     )
     return int(getattr(done, "rowcount", 0))
+
+
+def consent_of(person: Person, client: OAuthClient) -> OAuthConsent | None:
+    return db.session.scalar(
+        select(OAuthConsent).where(
+            OAuthConsent.person_id == person.id, OAuthConsent.client_id == client.id
+        )
+    )
+
+
+def remember_consent(person: Person, client: OAuthClient, scope: str) -> OAuthConsent:
+    """``person`` allowed ``client`` these scopes: add them to what it was allowed before."""
+    consent = consent_of(person, client)
+    if consent is None:
+        consent = OAuthConsent(person_id=person.id, client_id=client.id, scope="")
+        db.session.add(consent)
+    granted = " ".join(dict.fromkeys([*consent.scope.split(), *scope.split()]))
+    consent.scope, consent.updated_at = granted, clock.now()
+    record(
+        "oauth.consent_given",
+        f"client:{client.client_id}",
+        actor_id=person.id,
+        scheme_id=client.scheme_id,
+        scope=scope,
+    )
+    db.session.flush()
+    return consent
+
+
+def list_consents(person: Person) -> list[OAuthConsent]:
+    """The applications ``person`` has allowed, by name."""
+    query = (
+        select(OAuthConsent).join(OAuthConsent.client).where(OAuthConsent.person_id == person.id)
+    )
+    return list(db.session.scalars(query.order_by(OAuthClient.name, OAuthClient.id)))
+
+
+def withdraw_consent(person: Person, client_id: str) -> None:
+    """Forget what ``person`` allowed the client and end what it holds for them: its access
+    and refresh tokens are revoked and its unused codes spent, so it must ask again.
+
+    Raises ``consent_not_found`` if the person has not allowed that client.
+    """
+    client = find_client(client_id)
+    consent = consent_of(person, client) if client is not None else None
+    if client is None or consent is None:
+        raise ConsentNotFound(f"You have not allowed the application {client_id!r}.")
+    if client.scheme_id is not None:
+        scope.allow(client.scheme_id)  # recorded in the log of the scheme that registered it
+    db.session.delete(consent)
+    revoked = revoke_tokens_of(client.id, person.id)
+    db.session.execute(
+        update(OAuthCode)
+        .where(
+            OAuthCode.client_id == client.id,
+            OAuthCode.person_id == person.id,
+            OAuthCode.used_at.is_(None),
+        )
+        .values(used_at=clock.now())
+    )
+    record(
+        "oauth.consent_withdrawn",
+        f"client:{client.client_id}",
+        actor_id=person.id,
+        scheme_id=client.scheme_id,
+        tokens_revoked=revoked,
+    )
+    db.session.flush()

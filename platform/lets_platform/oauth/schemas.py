@@ -1,4 +1,5 @@
-"""Request and response bodies for registering OAuth clients."""
+"""Request and response bodies for registering OAuth clients, and for the consents a person
+has given them."""
 
 from __future__ import annotations
 
@@ -30,3 +31,16 @@ class ClientOut(Schema):
 class ClientCreatedOut(ClientOut):
     #: Shown once, in this response only; the hub keeps only its digest.
     client_secret = fields.String()
+
+
+class ConsentOut(Schema):
+    """An application the person has allowed to act for them."""
+
+    client_id = fields.String()
+    name = fields.String()
+    #: The scheme that registered it; null for the national body's.
+    scheme = fields.String(allow_none=True)
+    #: Space-separated: every scope allowed.
+    scopes = fields.String()
+    granted_at = fields.DateTime()
+    updated_at = fields.DateTime()

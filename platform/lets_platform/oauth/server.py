@@ -14,6 +14,7 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
+from authlib.oidc.core.grants.util import is_openid_scope
 from flask import Flask, current_app, g, request
 from joserfc.jwk import RSAKey
 
@@ -61,6 +62,16 @@ class S256Required(CodeChallenge):
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = AUTH_METHODS
+
+    def validate_authorization_request(self) -> str:
+        """OpenID Connect requires the request to name its redirect URI (Core 3.1.2.1),
+        even where OAuth would fall back to the client's only one; without one, there is
+        no URI the request has proven it may be answered at, so the error is shown here."""
+        payload = self.request.payload
+        if is_openid_scope(payload.scope) and not payload.redirect_uri:
+            raise InvalidRequestError("An OpenID Connect request must name its redirect_uri.")
+        redirect_uri: str = super().validate_authorization_request()
+        return redirect_uri
 
     def save_authorization_code(self, code: str, req: Any) -> OAuthCode:
         return ops.save_code(
@@ -159,7 +170,18 @@ def _expires_in(client: OAuthClient, grant_type: str) -> int:
     return ops.ACCESS_TOKEN_SECONDS
 
 
-server = AuthorizationServer()
+class HubAuthorizationServer(AuthorizationServer):
+    def create_token_response(self, request: Any = None) -> Any:
+        """A token request without ``grant_type`` lacks a required parameter:
+        ``invalid_request`` (RFC 6749 §5.2), not an unsupported grant type."""
+        oauth_request = self.create_oauth2_request(request)
+        if not oauth_request.payload.grant_type:
+            missing = InvalidRequestError("Missing 'grant_type' in the request.")
+            return self.handle_error_response(oauth_request, missing)
+        return super().create_token_response(request)
+
+
+server = HubAuthorizationServer()
 require_oauth = ResourceProtector()
 _registered: list[bool] = []
 

@@ -3,6 +3,8 @@ relying party (authlib's own OAuth client) that signs a person in through a live
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,6 +23,7 @@ from lets_platform.tenancy.models import Scheme
 from lets_platform.web.testing import csrf_token
 
 REDIRECT_URI = "https://rp.example/callback"
+_NEXT = re.compile(r'name="next" value="([^"]*)"')
 ALL_SCOPES = "openid profile email ledger:read ledger:write directory:write scheme:admin"
 
 
@@ -83,18 +86,21 @@ class RelyingParty:
         )
         return url, state, verifier, nonce
 
-    def sign_in(self, email: str, password: str, authorize_url: str) -> requests.Response:
-        """Follow the authorization URL to the login form and fill it in; returns the consent
-        page (or whatever the provider answered)."""
+    def sign_in(
+        self, email: str, password: str, authorize_url: str, *, follow: bool = True
+    ) -> requests.Response:
+        """Follow the authorization URL to the login form and fill it in, as a browser
+        would (the form says where to go on to); returns the consent page (or whatever the
+        provider answered), or with ``follow=False`` the login's own redirect."""
         db.session.commit()  # the test's session must hold no lock while the server works
         login = self.browser.get(authorize_url, timeout=30)
-        form = {
-            "email": email,
-            "password": password,
-            "csrf_token": csrf_token(login.text),
-            "next": authorize_url[len(self.base_url) :],
-        }
-        return self.browser.post(self.base_url + "/login", data=form, timeout=30)
+        form = {"email": email, "password": password, "csrf_token": csrf_token(login.text)}
+        found = _NEXT.search(login.text)
+        if found:
+            form["next"] = html.unescape(found.group(1))
+        return self.browser.post(
+            self.base_url + "/login", data=form, allow_redirects=follow, timeout=30
+        )
 
     def visit(self, url: str) -> requests.Response:
         """The browser asks for ``url`` and stops at the first answer (no redirects)."""

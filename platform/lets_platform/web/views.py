@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from lets_platform.db import db
 from lets_platform.identity import operations as identity
+from lets_platform.ratelimit import LOGIN, limited
 from lets_platform.web import sessions
 
 bp = Blueprint("web", __name__, template_folder="templates")
@@ -23,7 +24,14 @@ def login() -> Any:
     )
 
 
+def _login_page_refusal(message: str) -> str:
+    """The login page again, saying why (too many tries from this address)."""
+    target = sessions.safe_next(request.form.get("next"))
+    return render_template("web/login.html", next=target, person=None, error=message)
+
+
 @bp.route("/login", methods=["POST"])
+@limited(LOGIN, answer=_login_page_refusal)
 def login_submit() -> Any:
     target = sessions.safe_next(request.form.get("next"))
     try:
