@@ -205,3 +205,12 @@ def fake_clock(ctx: Flask) -> Iterator[clock.FakeClock]:
     clock.install(ctx, fake)
     yield fake
     clock.install(ctx, None)
+
+
+@pytest.fixture
+def browser(ctx: Flask) -> Any:
+    """A browser on the test client (``lets_platform.web.testing.Browser``): ``sign_in``,
+    ``submit`` a form with its CSRF token, ``get``."""
+    from lets_platform.web.testing import Browser
+
+    return Browser(ctx)

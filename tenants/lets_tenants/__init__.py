@@ -20,7 +20,7 @@ def _open_federation_account(scheme: Any, **_: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from lets_tenants import cli
+    from lets_tenants import cli, pages
     from lets_tenants.accounts.api import blp as accounts
     from lets_tenants.demo import seed
     from lets_tenants.imports import cli as imports_cli
@@ -39,3 +39,4 @@ def init_app(app: Flask) -> None:
     demo_registry.register(10, "ledger", seed)
     cli.init_app(app)
     imports_cli.init_app(app)
+    pages.init_app(app)
