@@ -214,3 +214,15 @@ def browser(ctx: Flask) -> Any:
     from lets_platform.web.testing import Browser
 
     return Browser(ctx)
+
+
+@pytest.fixture
+def outbox(ctx: Flask) -> Iterator[Callable[[], list[Any]]]:
+    """The mails sent during the test (the outbox sender), oldest first."""
+    import shutil
+
+    from lets_platform import mail
+
+    shutil.rmtree(mail.outbox_path(), ignore_errors=True)
+    yield mail.read_outbox
+    shutil.rmtree(mail.outbox_path(), ignore_errors=True)

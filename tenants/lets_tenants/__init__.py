@@ -30,9 +30,10 @@ def init_app(app: Flask) -> None:
     from lets_tenants.ledger.api import blp as transfers
     from lets_tenants.ledger.checks import check_ledger
     from lets_tenants.membership.api import blp as members
+    from lets_tenants.membership.api import me_blp as me
     from lets_tenants.statements.api import blp as statements
 
-    for blueprint in (members, accounts, transfers, invoices, statements, imports):
+    for blueprint in (me, members, accounts, transfers, invoices, statements, imports):
         register(app, blueprint)
     scheme_provisioned.connect(_open_federation_account)
     invariants.register("ledger", check_ledger)

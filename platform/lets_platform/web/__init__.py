@@ -73,7 +73,7 @@ current_place = access.current_place
 
 
 def init_app(app: Flask) -> None:
-    from lets_platform.web import views
+    from lets_platform.web import accounts, views
 
     app.config["SESSION_COOKIE_SECURE"] = app.config.get("LETS_SESSION_COOKIE_SECURE", True)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
@@ -90,6 +90,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_layout_values)
     app.add_template_global(form_errors)
     add_pages(app, views.bp, *views.NAV)
+    add_pages(app, accounts.bp)
 
 
 def add_pages(app: Flask, blueprint: Blueprint, *entries: Nav) -> None:

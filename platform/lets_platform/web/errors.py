@@ -23,6 +23,11 @@ PAGES: dict[int, tuple[str, str]] = {
     404: ("Page not found", "If you typed the web address, check it is correct."),
     405: ("This page cannot be used that way", "Go back and use the page's buttons and links."),
     409: ("This cannot be done now", "Go back and check what has changed."),
+    410: (
+        "This link does not work any more",
+        "Ask for a new one: from the sign-in page for "
+        "a password, from your organisers for an invitation.",
+    ),
     422: ("Some details are not right", "Go back and check what you entered."),
     429: ("Too many tries", "Wait a few minutes, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later; the problem is logged."),

@@ -77,6 +77,13 @@ def _after_sign_in(person: Any) -> str:
     return nav.scheme_home(mine[0].slug) if mine else url_for("web.account")
 
 
+@bp.route("/start")
+@login_required
+def after_sign_in() -> Any:
+    """Where one lands after signing in by other means (an invitation, a reset)."""
+    return redirect(_after_sign_in(access.signed_in()))
+
+
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
     sessions.end()
