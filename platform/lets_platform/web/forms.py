@@ -41,9 +41,15 @@ def form_errors(form: Any) -> list[tuple[str | None, str]]:
 
 
 def plain(error: LetsError) -> str:
-    """The error in plain words for a page."""
+    """The error in plain words for a page (``{detail}`` and the error's extra fields,
+    such as ``{available}``, fill the template)."""
     template = MESSAGES.get(error.code)
-    return template.format(detail=error.detail) if template else error.detail
+    if not template:
+        return error.detail
+    try:
+        return template.format(detail=error.detail, **error.extra)
+    except (KeyError, IndexError):
+        return error.detail
 
 
 def refuse(form: FlaskForm, error: LetsError, fields: Mapping[str, str] | None = None) -> None:

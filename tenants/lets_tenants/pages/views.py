@@ -19,7 +19,13 @@ from lets_tenants.pages import dashboard
 
 bp = Blueprint("member", __name__, template_folder="templates", url_prefix="/s/<scheme>")
 
-NAV = (web.Nav("Home", "member.dashboard", order=10),)
+NAV = (
+    web.Nav("Home", "member.dashboard", order=10),
+    web.Nav("Pay", "pay.pay", action="transfers.pay_own", order=20),
+    web.Nav("Invoices", "invoices_pages.index", order=30),
+    web.Nav("Statement", "statement.statement", order=40),
+    web.Nav("Profile", "member.profile", order=90),
+)
 
 #: Roles whose holders a scheme's public page names as its contacts.
 CONTACT_ROLES = ("organiser", "coordinator", "membership_secretary", "secretary")
@@ -59,3 +65,19 @@ def public_page(scheme: Scheme) -> Any:
     holders = role_holders(scheme)
     contacts = [(m, grant.role) for m, grant in holders if grant.role in CONTACT_ROLES]
     return render_template("member/public.html", scheme=scheme, contacts=contacts)
+
+
+@bp.route("/profile")
+@web.login_required
+def profile(scheme: str) -> Any:
+    person, found, membership, account = my_account(scheme)
+    place = web.current_place()
+    roles = sorted(place.roles) if place else []
+    return render_template(
+        "member/profile.html",
+        scheme=found,
+        membership=membership,
+        account=account,
+        person=person,
+        roles=roles,
+    )
