@@ -40,10 +40,10 @@ def form_errors(form: Any) -> list[tuple[str | None, str]]:
     return found
 
 
-def plain(error: LetsError) -> str:
+def plain(error: LetsError, messages: Mapping[str, str] | None = None) -> str:
     """The error in plain words for a page (``{detail}`` and the error's extra fields,
-    such as ``{available}``, fill the template)."""
-    template = MESSAGES.get(error.code)
+    such as ``{available}``, fill the template); ``messages`` overrides ``MESSAGES``."""
+    template = (messages or {}).get(error.code) or MESSAGES.get(error.code)
     if not template:
         return error.detail
     try:
@@ -52,14 +52,19 @@ def plain(error: LetsError) -> str:
         return error.detail
 
 
-def refuse(form: FlaskForm, error: LetsError, fields: Mapping[str, str] | None = None) -> None:
+def refuse(
+    form: FlaskForm,
+    error: LetsError,
+    fields: Mapping[str, str] | None = None,
+    messages: Mapping[str, str] | None = None,
+) -> None:
     """Put ``error`` beside the field ``fields[error.code]`` names, or above the form."""
     name = (fields or {}).get(error.code)
     field = form[name] if name and name in form else None
     if field is not None:
-        field.errors = [*field.errors, plain(error)]
+        field.errors = [*field.errors, plain(error, messages)]
     else:
-        form.form_errors.append(plain(error))
+        form.form_errors.append(plain(error, messages))
 
 
 class AmountField(StringField):
