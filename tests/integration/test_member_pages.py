@@ -210,8 +210,27 @@ def test_the_statement_pages_through_a_date_range_and_downloads_as_csv(w, browse
     csv = browser.get("/s/wiltshire/statement?format=csv")
 
     assert ">n0<" in first and ">n49<" in first and ">n50<" not in first
+    assert re.search(r"Balance at the start</dt><dd[^>]*>0.00 ", first)
     assert ">n50<" in second and ">n59<" in second and "60.00 Wiltshire units" in second
     assert csv.mimetype == "text/csv" and csv.text.count("\n") == 63  # header, 2 balances
+
+
+def test_a_statement_range_has_its_own_opening_and_closing_balances(w, browser):
+    from datetime import UTC, datetime
+
+    from lets_tenants.ledger.models import Transfer
+
+    for day, amount in ((1, "5.00"), (2, "7.00"), (3, "11.00")):
+        t = transfer(w.scheme, payer="bob", payee="alice", amount=amount, entered_by=None)
+        t.transfer.posted_at = datetime(2026, 5, day, 12, tzinfo=UTC)
+    db.session.commit()
+    assert db.session.query(Transfer).count() == 3
+
+    page = browser.get("/s/wiltshire/statement?start=2026-05-02&end=2026-05-02").text
+
+    assert re.search(r"Balance at the start</dt><dd[^>]*>5.00 ", page)
+    assert re.search(r"Balance at the end</dt><dd[^>]*>12.00 ", page)
+    assert "+7.00" in page and "+11.00" not in page and "+5.00" not in page
 
 
 def test_a_statement_range_ending_before_it_starts_is_named_beside_the_field(w, browser):

@@ -147,7 +147,7 @@ def page(
     rows = list(db.session.scalars(rows_query.order_by(*order).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    opening = _sum(account, *mine, *([Transfer.posted_at < start] if start else []))
+    opening = 0 if start is None else _sum(account, *mine, Transfer.posted_at < start)
     closing = _sum(account, *mine, *([Transfer.posted_at < end] if end else []))
     running = opening
     if rows:
