@@ -153,3 +153,30 @@ def test_a_handle_taken_at_the_destination_is_named_beside_the_handle(avon, brow
 
 def test_the_wind_up_page_is_in_the_navigation_while_the_scheme_winds_up(avon, browser):
     assert 'href="/s/avon/wind-up"' in browser.get("/s/avon/").text
+
+
+def test_an_invoice_from_another_scheme_shows_its_cost_here_and_is_paid_once(w, browser, balance):
+    from lets_federation.invoices.operations import resolve, send_invoice
+    from lets_platform.errors import PayeeNotFound, PayerNotFound
+    from lets_platform.tenancy.operations import get_scheme
+
+    invoice, _ = send_invoice(
+        payer=resolve("wiltshire/alice", PayerNotFound),
+        payee=resolve("bright/bob", PayeeNotFound),
+        amount="12.00",
+        memo="Plums",
+        actor=None,
+    )
+    db.session.commit()
+    path = f"/s/wiltshire/invoices-between-schemes/{invoice.id}"
+
+    dashboard = browser.get("/s/wiltshire/").text
+    page = browser.get(path)
+    token = csrf_token(page.text)
+    paid = browser.post(path + "/accept", data={"csrf_token": token})
+    again = browser.post(path + "/accept", data={"csrf_token": token})
+
+    assert "Plums" in dashboard and path in dashboard
+    assert "12.00 Links" in page.text and "10.00 WES units" in page.text
+    assert paid.status_code == again.status_code == 302
+    assert len(trades()) == 1 and balance(get_scheme("wiltshire"), "alice") == 0  # held

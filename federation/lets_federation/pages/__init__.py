@@ -11,11 +11,12 @@ from lets_platform import web
 
 
 def init_app(app: Flask) -> None:
-    from lets_federation.pages import panels, pay, trades, windup
+    from lets_federation.pages import invoices, panels, pay, trades, windup
     from lets_tenants.pages import dashboard
     from lets_tenants.pages.pay import ELSEWHERE
 
     web.add_pages(app, pay.bp)
+    web.add_pages(app, invoices.bp)
     web.add_pages(app, trades.bp, web.Nav("Trades", "fed_trades.index", order=35))
     web.add_pages(
         app,
@@ -24,4 +25,5 @@ def init_app(app: Flask) -> None:
     )
     app.extensions[ELSEWHERE] = "fed_pay.form"
     dashboard.add_panel(app, panels.wind_up)
+    dashboard.add_panel(app, panels.invoices_from_other_schemes)
     dashboard.add_panel(app, panels.pending_trades)

@@ -29,3 +29,13 @@ def wind_up(person: Person, scheme: Scheme, account: Account) -> Panel | None:
     except WindUpNotFound:
         return None
     return Panel("fed/_windup_panel.html", {"wind_up": found})
+
+
+def invoices_from_other_schemes(person: Person, scheme: Scheme, account: Account) -> Panel | None:
+    from lets_federation.invoices.operations import list_invoices
+
+    scope.allow_all()
+    open_ones = list_invoices([account], state="open", limit=20)
+    if not open_ones:
+        return None
+    return Panel("fed/_invoices_panel.html", {"invoices": open_ones, "account": account})
