@@ -33,7 +33,6 @@ def wiltshire(scheme_with_members):
 def test_a_member_signs_in_pays_after_checking_and_reads_the_statement(page, wiltshire, balance):
     sign_in_page(page, wiltshire.people["alice"])
     accessible(page)
-    screenshot(page, "dashboard")
     page.get_by_role("link", name="Pay someone").click()
     page.get_by_label("Who are you paying?").fill("Bob")
     page.get_by_label("Amount").fill("12.50")
@@ -48,6 +47,7 @@ def test_a_member_signs_in_pays_after_checking_and_reads_the_statement(page, wil
     page.get_by_role("heading", name="Payment made").wait_for()
     accessible(page)
     page.get_by_role("link", name="Back to your account").click()
+    screenshot(page, "dashboard")
     page.get_by_role("navigation").get_by_role("link", name="Statement").click()
 
     assert page.get_by_role("cell", name="Eggs").is_visible()
