@@ -196,7 +196,7 @@ def test_the_dashboard_shows_open_invoices_both_ways_and_recent_payments(w, brow
     page = browser.get("/s/wiltshire/").text
 
     assert "Cake" in page and "Pie" in page and "Tea" in page
-    assert "102.00 <span class=\"unit\">" in page  # available: 2.00 balance + 100.00 credit
+    assert '102.00 <span class="unit">' in page  # available: 2.00 balance + 100.00 credit
 
 
 def test_the_statement_pages_through_a_date_range_and_downloads_as_csv(w, browser):

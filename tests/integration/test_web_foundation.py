@@ -72,7 +72,7 @@ def test_signing_in_takes_a_member_to_their_schemes_dashboard(browser, scheme_wi
     assert response.headers["Location"] == "/s/wiltshire/"
     page = browser.get("/s/wiltshire/")
     assert "You can spend" in page.text
-    assert "100.00 <span class=\"unit\">Wiltshire units" in page.text  # available: the credit limit
+    assert '100.00 <span class="unit">Wiltshire units' in page.text  # available: the credit limit
 
 
 def test_a_member_of_two_schemes_switches_between_them(browser, scheme_with_members, create_scheme):
