@@ -249,3 +249,17 @@ def test_links_expire_by_the_clock_not_before(wiltshire, browser, outbox, fake_c
     fake_clock.advance(hours=1, minutes=59)
 
     assert browser.get(link_in(outbox()[0])).status_code == 200
+
+
+def test_lets_members_invite_mails_a_link_from_the_shell(lets, tmp_path):
+    from lets_platform import mail
+
+    lets("schemes", "create", "wiltshire", "--name", "Wiltshire", "--currency-code", "WES",
+         "--currency-name", "WES units")  # fmt: skip
+    lets("members", "add", "wiltshire", "pat@example.org", "--handle", "pat", "--name", "Pat")
+
+    said = lets("members", "invite", "wiltshire", "pat").output
+    [sent] = mail.read_outbox(tmp_path / "outbox")
+
+    assert "invited wiltshire/pat at pat@example.org" in said
+    assert str(sent["To"]) == "pat@example.org" and "/invitation/" in sent.get_content()
