@@ -78,9 +78,9 @@ def init_app(app: Flask) -> None:
     clearing.init_app(app)
     invoices.init_app(app)
     windup.init_app(app)
-    from lets_federation import migration
-
-    migration.init_app(app)
     from lets_federation import pages
 
     pages.init_app(app)
+    from lets_federation import migration
+
+    migration.init_app(app)
