@@ -243,3 +243,15 @@ def test_the_profile_shows_handle_and_limits(w, browser):
     page = browser.get("/s/wiltshire/profile").text
 
     assert "wiltshire/alice" in page and "-100.00 Wiltshire units" in page
+
+
+def test_a_member_changes_their_name_and_their_account_title_follows(w, browser):
+    from lets_tenants.accounts.operations import get_account
+
+    done = browser.submit("/s/wiltshire/profile", {"display_name": "Alice Archer"})
+    empty = browser.submit("/s/wiltshire/profile", {"display_name": "  "})
+
+    assert done.status_code == 302
+    assert empty.status_code == 422 and 'id="display_name-error"' in empty.text
+    db.session.expire_all()
+    assert get_account(w.scheme, "alice").title == "Alice Archer"

@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lets_platform.audit.operations import record
 from lets_platform.db import db
-from lets_platform.errors import _error
+from lets_platform.errors import ValidationFailed, _error
 from lets_platform.identity.models import Person, RoleGrant
 from lets_platform.identity.operations import find_or_add_person, grant_role, revoke_role
 from lets_platform.permissions import SCHEME_ROLES
@@ -110,6 +111,26 @@ def get_member(scheme: Scheme, handle: str) -> Membership:
     if membership is None:
         raise MemberNotFound(f"There is no member {handle!r} in {scheme.slug}.")
     return membership
+
+
+def rename_member(membership: Membership, display_name: str, *, actor: Person | None) -> None:
+    """The member's name in the scheme (and their account's title) becomes ``display_name``."""
+    name = (display_name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed(
+            "A name of 1 to 120 characters is required.", errors={"display_name": ["length"]}
+        )
+    membership.display_name = name
+    account = db.session.scalar(select(Account).where(Account.membership_id == membership.id))
+    if account is not None:
+        account.title = name
+    record(
+        "member.renamed",
+        f"member:{membership.handle}",
+        actor_id=actor.id if actor else None,
+        scheme_id=membership.scheme_id,
+    )
+    db.session.flush()
 
 
 def grant_scheme_role(scheme: Scheme, handle: str, role: str, *, actor: Person | None) -> RoleGrant:
