@@ -53,8 +53,8 @@ def test_a_page_of_a_scheme_one_may_not_read_is_a_403_page(browser, scheme_with_
 
     response = browser.get("/s/bright/statement")
 
-    assert response.status_code in (403, 404)
-    assert response.mimetype == "text/html"
+    assert (response.status_code, response.mimetype) == (403, "text/html")
+    assert "You cannot see this page" in response.text
 
 
 def test_a_page_that_needs_sign_in_sends_there_and_back(browser):
