@@ -51,7 +51,12 @@ def test_a_member_signs_in_pays_after_checking_and_reads_the_statement(page, wil
     page.get_by_role("navigation").get_by_role("link", name="Statement").click()
 
     assert page.get_by_role("cell", name="Eggs").is_visible()
-    assert no_horizontal_scroll(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in ("/s/wiltshire/statement", "/s/wiltshire/", "/s/wiltshire/pay", "/account"):
+        page.goto(path)
+        assert no_horizontal_scroll(page), path
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/s/wiltshire/statement")
     accessible(page)
     screenshot(page, "statement")
     assert (balance(wiltshire.scheme, "alice"), balance(wiltshire.scheme, "bob")) == (-1250, 1250)
