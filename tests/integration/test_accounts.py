@@ -263,3 +263,19 @@ def test_lets_members_invite_mails_a_link_from_the_shell(lets, tmp_path):
 
     assert "invited wiltshire/pat at pat@example.org" in said
     assert str(sent["To"]) == "pat@example.org" and "/invitation/" in sent.get_content()
+
+
+def test_a_new_password_signs_out_every_other_browser(ctx, wiltshire, browser, outbox):
+    from lets_platform.web.testing import PASSWORD
+
+    browser.sign_in(wiltshire.people["alice"])
+    other = Browser(ctx)
+    other.log_in("alice@wiltshire.test", PASSWORD)
+    assert other.get("/account").status_code == 200
+
+    browser.submit(
+        "/account/password", {"current_password": PASSWORD, "password": NEW, "confirm": NEW}
+    )
+
+    assert browser.get("/account").status_code == 200  # the browser that changed it
+    assert other.get("/account").status_code == 302  # sent to sign in again

@@ -162,6 +162,7 @@ def change_password() -> Any:
         except LetsError as error:
             refuse(form, error, {**FIELDS, "password_wrong": "current_password"})
         else:
+            sessions.start(signed_in())  # this browser stays signed in; others are not
             flash("Your password is changed.", "success")
             return redirect(url_for("web.account"))
     status = 422 if form.is_submitted() else 200
