@@ -180,3 +180,27 @@ def test_an_invoice_from_another_scheme_shows_its_cost_here_and_is_paid_once(w, 
     assert "12.00 Links" in page.text and "10.00 WES units" in page.text
     assert paid.status_code == again.status_code == 302
     assert len(trades()) == 1 and balance(get_scheme("wiltshire"), "alice") == 0  # held
+
+
+def test_asking_a_member_of_another_scheme_to_pay_sends_one_invoice(w, browser):
+    from lets_federation.invoices.models import FederatedInvoice
+
+    sent = browser.submit(
+        "/s/wiltshire/invoices/new", {"payee": "bright/bob", "amount": "4.00", "memo": "Pears"}
+    )
+    form_page = browser.get(sent.headers["Location"])
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form_page.text))
+    body = {"payee": "bright/bob", "amount": "4.00", "memo": "Pears", **fields}
+    first = browser.post("/s/wiltshire/invoices-between-schemes/new", data=body)
+    again = browser.post("/s/wiltshire/invoices-between-schemes/new", data=body)
+    unknown = browser.post(
+        "/s/wiltshire/invoices-between-schemes/new", data={**body, "payee": "bright/zed", "id": ""}
+    )
+
+    assert sent.headers["Location"].startswith("/s/wiltshire/invoices-between-schemes/new?")
+    assert 'value="bright/bob"' in form_page.text and 'value="Pears"' in form_page.text
+    assert first.status_code == again.status_code == 302
+    db.session.expire_all()
+    [invoice] = db.session.query(FederatedInvoice).all()
+    assert (invoice.amount, invoice.memo) == (400, "Pears")
+    assert unknown.status_code == 422 and "no account" in unknown.text.lower()

@@ -13,6 +13,7 @@ from lets_platform import web
 def init_app(app: Flask) -> None:
     from lets_federation.pages import invoices, panels, pay, trades, windup
     from lets_tenants.pages import dashboard
+    from lets_tenants.pages.invoices import INVOICE_ELSEWHERE
     from lets_tenants.pages.pay import ELSEWHERE
 
     web.add_pages(app, pay.bp)
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
         web.Nav("Wind-up", "fed_windup.page", order=50, when=windup.winding_up),
     )
     app.extensions[ELSEWHERE] = "fed_pay.form"
+    app.extensions[INVOICE_ELSEWHERE] = "fed_invoices.new"
     dashboard.add_panel(app, panels.wind_up)
     dashboard.add_panel(app, panels.invoices_from_other_schemes)
     dashboard.add_panel(app, panels.pending_trades)

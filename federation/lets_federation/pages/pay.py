@@ -136,7 +136,7 @@ def confirm(scheme: str) -> Any:
             amount=filled.amount.data,
             currency=filled.currency.data or "payer",
             memo=filled.memo.data or "",
-            trade_id=filled.id.data,
+            trade_id=filled.id.data or None,
         )
     except LetsError as error:
         if "available" in error.extra:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 
 from lets_platform import web
 from lets_platform.errors import LetsError
@@ -17,6 +17,10 @@ from lets_tenants.pages.forms import FIELDS, InvoiceForm
 from lets_tenants.pages.views import my_account
 
 bp = Blueprint("invoices_pages", __name__, template_folder="templates", url_prefix="/s/<scheme>")
+
+#: An area that invoices members of other schemes registers its endpoint here (it takes
+#: ``scheme`` and the form's fields as query values): ``scheme/handle`` goes there.
+INVOICE_ELSEWHERE = "lets_invoice_elsewhere"
 
 
 @bp.route("/invoices")
@@ -42,6 +46,11 @@ def new(scheme: str) -> Any:
     matches: list[Any] = []
     if form.validate_on_submit():
         typed = (form.payee.data or "").strip()
+        elsewhere = current_app.extensions.get(INVOICE_ELSEWHERE)
+        if "/" in typed and not typed.startswith(found.slug + "/") and elsewhere:
+            values = {"payee": typed, "amount": form.amount.data, "memo": form.memo.data}
+            return redirect(url_for(elsewhere, scheme=found.slug, **values))
+        typed = typed.removeprefix(found.slug + "/")
         payer = find_member(found, typed, not_handle=membership.handle)
         matches = payer.matches if payer.account is None else []
         if payer.account is None:
