@@ -133,3 +133,19 @@ def test_the_landing_page_lists_schemes_by_region(browser, create_scheme):
 
     assert page.index("South West") < page.index("Wiltshire") < page.index("Other schemes")
     assert page.index("Other schemes") < page.index("London") and "How to join" in page
+
+
+def test_a_database_failure_on_a_page_is_a_busy_page_for_the_browser(browser, scheme_with_members):
+    from unittest import mock
+
+    from sqlalchemy.exc import OperationalError
+
+    wiltshire = scheme_with_members("wiltshire")
+    browser.sign_in(wiltshire.people["alice"])
+    down = OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    with mock.patch("lets_tenants.pages.views.get_scheme", side_effect=down):
+        response = browser.get("/s/wiltshire/")
+
+    assert (response.status_code, response.mimetype) == (503, "text/html")
+    assert "the service is busy" in response.text
