@@ -94,8 +94,14 @@ def test_a_member_of_two_schemes_switches_between_them(browser, scheme_with_memb
     page = browser.get("/s/wiltshire/")
     switched = browser.get("/switch?scheme=bright")
 
+    statement = browser.get("/switch?scheme=bright&page=statement.statement")
+    odd = browser.get("/switch?scheme=bright&page=web.logout")
+
     assert 'name="scheme"' in page.text and "Bright (alice-b)" in page.text
     assert switched.headers["Location"] == "/s/bright/"
+    assert 'name="page" value="statement.statement"' in browser.get("/s/wiltshire/statement").text
+    assert statement.headers["Location"] == "/s/bright/statement"
+    assert odd.headers["Location"] == "/s/bright/"
     assert "alice-b" in browser.get("/s/bright/").text
 
 
