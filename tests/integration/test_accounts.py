@@ -197,6 +197,7 @@ def test_a_new_email_is_confirmed_from_the_new_address(wiltshire, browser, outbo
     assert sent.status_code == 302 and str(mail["To"]) == "alice@new.example"
     assert before == "alice@wiltshire.test"
     assert confirmed.status_code == 302
+    assert [str(m["To"]) for m in outbox()][1:] == ["alice@wiltshire.test"]  # told
     db.session.expire_all()
     assert db.session.get(Person, wiltshire.people["alice"].id).email == "alice@new.example"
 
