@@ -163,9 +163,11 @@ def lets(tmp_path) -> Iterator[Callable[..., Any]]:
     """Run ``lets ...`` against a fresh, migrated database, as a shell would (config from
     the environment); ``lets(*args, ok=False)`` lets a command fail. ``lets.url`` is the
     database. Test modules override it to seed what they need from the shell."""
+    import dramatiq
     from click.testing import CliRunner
     from flask.cli import ScriptInfo
 
+    from lets_platform import jobs
     from lets_platform.app import create_app
     from lets_platform.cli import main
 
@@ -184,9 +186,22 @@ def lets(tmp_path) -> Iterator[Callable[..., Any]]:
                 apps.append(create_app())
                 return apps[-1]
 
-            result = CliRunner().invoke(
-                main, list(args), env=env, catch_exceptions=False, obj=ScriptInfo(create_app=create)
-            )
+            # each app the command builds binds the jobs to itself: bind them back after,
+            # so that tests run later send their jobs to the session's app, not a dropped one
+            kept = (jobs._app, jobs._broker, [(a, a.broker) for a in jobs._actors])
+            try:
+                result = CliRunner().invoke(
+                    main,
+                    list(args),
+                    env=env,
+                    catch_exceptions=False,
+                    obj=ScriptInfo(create_app=create),
+                )
+            finally:
+                jobs._app, jobs._broker = kept[0], kept[1]
+                for declared, broker in kept[2]:
+                    declared.broker = broker
+                dramatiq.set_broker(kept[1])
             for app in apps:
                 testing.dispose(app)
             if ok:

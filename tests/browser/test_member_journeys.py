@@ -110,7 +110,12 @@ def test_an_invited_member_sets_a_password_from_the_mail_and_signs_in(page, wilt
 
 @pytest.fixture
 def worker(ctx):
-    """The clearing jobs run in this process, as ``lets demo`` runs them."""
+    """The clearing jobs run in this process, as ``lets demo`` runs them. Another test's
+    app may have bound the jobs to itself: bind them to this one's broker first."""
+    broker = jobs.broker_of(ctx)
+    jobs._app, jobs._broker = ctx, broker
+    for declared in jobs._actors:
+        jobs.bind(declared, broker)
     running = jobs.start_in_process_worker(ctx)
     yield running
     running.stop()
