@@ -18,6 +18,7 @@ from lets_platform.errors import LetsError, PayerNotFound
 from lets_platform.tenancy import scope
 from lets_platform.web.forms import AmountField, plain
 from lets_tenants.accounts.operations import is_owner
+from lets_tenants.pages.forms import WORDS as MEMBER_WORDS
 from lets_tenants.pages.views import my_account
 
 bp = Blueprint("fed_invoices", __name__, template_folder="templates", url_prefix="/s/<scheme>")
@@ -134,7 +135,7 @@ def decide(scheme: str, invoice_id: str, decision: str) -> Any:
         act(invoice_id, actor=person)
     except LetsError as error:
         if error.code != "invoice_not_open":
-            return _page(found, account, invoice, plain(error)), 422
+            return _page(found, account, invoice, plain(error, MEMBER_WORDS)), 422
     else:
         flash(
             "Done: " + {"accept": "paid", "decline": "declined"}.get(decision, "cancelled"),

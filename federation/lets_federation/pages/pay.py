@@ -18,20 +18,22 @@ from lets_federation.trades import operations as trades
 from lets_platform import web
 from lets_platform.errors import LetsError
 from lets_platform.tenancy import scope
-from lets_platform.web.forms import MESSAGES, AmountField
+from lets_platform.web.forms import AmountField
+from lets_tenants.pages.forms import WORDS as MEMBER_WORDS
 from lets_tenants.pages.views import my_account
 
 bp = Blueprint("fed_pay", __name__, template_folder="templates", url_prefix="/s/<scheme>")
 
-MESSAGES.update(
-    {
-        "use_scheme_transfer": "They are in your own scheme: pay them with their handle alone",
-        "amount_too_small": "The amount is too small to convert between the two currencies",
-        "exceeds_federation_limit": "Your scheme cannot trade this much with other schemes now",
-    }
-)
+#: The member's own words for the refusals of paying another scheme.
+WORDS = {
+    "use_scheme_transfer": "They are in your own scheme: pay them with their handle alone",
+    "amount_too_small": "The amount is too small to convert between the two currencies",
+    "exceeds_federation_limit": "Your scheme cannot trade this much with other schemes now",
+}
 #: Between schemes the operation's own words name what is missing (the scheme or the member).
 OWN_WORDS = {
+    **MEMBER_WORDS,
+    **WORDS,
     "payee_not_found": "{detail}",
     "validation_failed": "Write scheme/handle, like bright/bob",
 }

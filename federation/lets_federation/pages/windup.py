@@ -21,18 +21,16 @@ from lets_platform.errors import LetsError
 from lets_platform.identity.models import Person
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Scheme
-from lets_platform.web.forms import MESSAGES
 from lets_tenants.pages.views import my_account
 
 bp = Blueprint("fed_windup", __name__, template_folder="templates", url_prefix="/s/<scheme>")
 
-MESSAGES.update(
-    {
-        "choices_closed": "The move has started: your choice can no longer change",
-        "handle_taken": "This handle is taken there: choose another",
-        "already_member": "You are a member there already: leave the handle empty",
-    }
-)
+#: The member's own words for the refusals of choosing (passed to ``web.refuse``).
+WORDS = {
+    "choices_closed": "The move has started: your choice can no longer change",
+    "handle_taken": "This handle is taken there: choose another",
+    "already_member": "You are a member there already: leave the handle empty",
+}
 FIELDS = {
     "handle_taken": "handle",
     "already_member": "handle",
@@ -93,7 +91,7 @@ def page(scheme: str) -> Any:
                 handle=(form.handle.data or "").strip() or None,
             )
         except LetsError as error:
-            web.refuse(form, error, FIELDS)
+            web.refuse(form, error, FIELDS, WORDS)
         else:
             flash("Your choice is saved. You can change it until the move starts.", "success")
             return redirect(url_for("fed_windup.page", scheme=found.slug))

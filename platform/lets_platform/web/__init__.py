@@ -26,8 +26,10 @@ Conventions for an area that adds pages
   error from an operation goes beside its field with ``web.refuse(form, error, FIELDS)``
   (``FIELDS`` maps error codes to field names; others go to the summary). Every POST is
   CSRF-checked (``exempt_csrf`` only for server-to-server endpoints).
-  Plain words for an area's error codes: ``web.forms.MESSAGES.update({code: text})``
-  (``{detail}`` and the error's extra fields, such as ``{available}``, fill ``text``).
+  Plain words for an area's error codes: ``web.refuse(form, error, FIELDS, WORDS)`` with
+  the area's own ``WORDS = {code: text}`` (``{detail}`` and the error's extra fields, such
+  as ``{available}``, fill ``text``); ``web.forms.MESSAGES`` holds only words that fit
+  every area (an organiser paying for a member must not read "you can spend").
   Money moves only after a check-your-answers page; the form carries the operation's
   idempotency id (a hidden ``id``) so that a double click or a resent form acts once.
 * **Links to other areas.** ``'endpoint' in web_endpoints`` in a template tells whether

@@ -17,7 +17,7 @@ MESSAGES: dict[str, str] = {
     "amount_invalid": "Enter an amount as a number, like 12.50",
     "amount_must_be_positive": "Enter an amount more than zero",
     "amount_too_large": "The amount is too large",
-    "accounts_must_be_different": "You cannot pay yourself",
+    "accounts_must_be_different": "The payer and the payee must be different accounts",
     "payee_not_found": "There is no member with this name or handle here",
     "payer_not_found": "There is no member with this name or handle here",
     "account_closed": "This account is closed",

@@ -8,22 +8,23 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from lets_platform.web.forms import MESSAGES, AmountField
+from lets_platform.web.forms import AmountField
 
-MESSAGES.update(
-    {
-        "exceeds_credit_limit": "You cannot pay this much: you can spend {available} now",
-        "exceeds_upper_limit": "This would take them over their upper limit",
-        "exceeds_wind_up_limit": (
-            "While the scheme winds up you can pay only what you have: {available} now"
-        ),
-        "invoice_not_open": "This invoice is no longer open",
-        "member_not_found": "There is no such member here",
-        "exists_with_different_fields": (
-            "You have made this payment already. To pay again, start a new payment"
-        ),
-    }
-)
+#: The member's own words for the refusals of paying and invoicing (passed to
+#: ``web.refuse``; ``web.forms.MESSAGES`` keeps the words every area shares).
+WORDS = {
+    "accounts_must_be_different": "You cannot pay yourself",
+    "exceeds_credit_limit": "You cannot pay this much: you can spend {available} now",
+    "exceeds_upper_limit": "This would take them over their upper limit",
+    "exceeds_wind_up_limit": (
+        "While the scheme winds up you can pay only what you have: {available} now"
+    ),
+    "invoice_not_open": "This invoice is no longer open",
+    "member_not_found": "There is no such member here",
+    "exists_with_different_fields": (
+        "You have made this payment already. To pay again, start a new payment"
+    ),
+}
 #: Which field a named error of paying or invoicing belongs beside.
 FIELDS = {
     "amount_invalid": "amount",

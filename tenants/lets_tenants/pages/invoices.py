@@ -13,7 +13,7 @@ from lets_tenants.accounts.operations import is_owner
 from lets_tenants.invoices import operations as invoices
 from lets_tenants.invoices.models import Invoice
 from lets_tenants.pages.finding import find_member
-from lets_tenants.pages.forms import FIELDS, InvoiceForm
+from lets_tenants.pages.forms import FIELDS, WORDS, InvoiceForm
 from lets_tenants.pages.views import my_account
 
 bp = Blueprint("invoices_pages", __name__, template_folder="templates", url_prefix="/s/<scheme>")
@@ -70,7 +70,7 @@ def new(scheme: str) -> Any:
                     actor=person,
                 )
             except LetsError as error:
-                web.refuse(form, error, FIELDS)
+                web.refuse(form, error, FIELDS, WORDS)
             else:
                 flash(f"Invoice sent to {payer.account.title}.", "success")
                 return redirect(url_for("invoices_pages.index", scheme=found.slug))
@@ -125,7 +125,7 @@ def decide(scheme: str, invoice_id: str, decision: str) -> Any:
                 invoice=invoice,
                 paying=is_owner(person, invoice.payer),
                 account=side,
-                error=plain(error),
+                error=plain(error, WORDS),
             )
             return page, 422
     else:

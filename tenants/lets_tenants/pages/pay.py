@@ -13,7 +13,7 @@ from lets_platform.errors import LetsError
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.ledger import operations as ledger
 from lets_tenants.pages.finding import find_member
-from lets_tenants.pages.forms import FIELDS, PayForm
+from lets_tenants.pages.forms import FIELDS, WORDS, PayForm
 from lets_tenants.pages.views import my_account
 
 bp = Blueprint("pay", __name__, template_folder="templates", url_prefix="/s/<scheme>")
@@ -59,7 +59,7 @@ def check(scheme: str) -> Any:
     try:
         minor = found.currency.parse(form.amount.data).minor
     except LetsError as error:
-        web.refuse(form, error, FIELDS)
+        web.refuse(form, error, FIELDS, WORDS)
         return _form_page(found, form, account, status=422)
     return render_template(
         "member/pay_check.html",
@@ -112,7 +112,7 @@ def confirm(scheme: str) -> Any:
     except LetsError as error:
         if "available" in error.extra:
             error.extra["available"] = f"{error.extra['available']} {found.currency_name}"
-        web.refuse(form, error, FIELDS)
+        web.refuse(form, error, FIELDS, WORDS)
         return _form_page(found, form, account, status=422)
     return redirect(url_for("pay.done", scheme=found.slug, transfer_id=result.transfer.id))
 
