@@ -163,11 +163,9 @@ def lets(tmp_path) -> Iterator[Callable[..., Any]]:
     """Run ``lets ...`` against a fresh, migrated database, as a shell would (config from
     the environment); ``lets(*args, ok=False)`` lets a command fail. ``lets.url`` is the
     database. Test modules override it to seed what they need from the shell."""
-    import dramatiq
     from click.testing import CliRunner
     from flask.cli import ScriptInfo
 
-    from lets_platform import jobs
     from lets_platform.app import create_app
     from lets_platform.cli import main
 
@@ -185,6 +183,10 @@ def lets(tmp_path) -> Iterator[Callable[..., Any]]:
             def create() -> Flask:
                 apps.append(create_app())
                 return apps[-1]
+
+            import dramatiq
+
+            from lets_platform import jobs
 
             # each app the command builds binds the jobs to itself: bind them back after,
             # so that tests run later send their jobs to the session's app, not a dropped one
