@@ -22,6 +22,7 @@ def _open_federation_account(scheme: Any, **_: Any) -> None:
 def init_app(app: Flask) -> None:
     from lets_tenants import cli
     from lets_tenants.accounts.api import blp as accounts
+    from lets_tenants.activity.api import blp as activity
     from lets_tenants.demo import seed
     from lets_tenants.imports import cli as imports_cli
     from lets_tenants.imports.api import blp as imports
@@ -32,7 +33,7 @@ def init_app(app: Flask) -> None:
     from lets_tenants.membership.api import blp as members
     from lets_tenants.statements.api import blp as statements
 
-    for blueprint in (members, accounts, transfers, invoices, statements, imports):
+    for blueprint in (members, accounts, transfers, invoices, statements, imports, activity):
         register(app, blueprint)
     scheme_provisioned.connect(_open_federation_account)
     invariants.register("ledger", check_ledger)
