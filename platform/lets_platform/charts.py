@@ -15,13 +15,13 @@ from decimal import Decimal
 
 #: The drawing's coordinates (it scales to its container): label, bars, value columns.
 WIDTH = 400
-LABEL_WIDTH = 112
-VALUE_WIDTH = 84
+LABEL_WIDTH = 146
+VALUE_WIDTH = 72
 ROW = 26
 BAR = 18
 PAD = 6
 #: Longest label drawn in full; the table beside the chart has every label whole.
-LABEL_CHARS = 15
+LABEL_CHARS = 19
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,7 @@ def render():
 
 
 def test_the_svg_is_well_formed_and_labelled_for_screen_readers(render):
-    chart = bar_chart(
-        "trades", "Trades <per> month", "How many trades.", [("Jan & Feb", 3, "3")]
-    )
+    chart = bar_chart("trades", "Trades <per> month", "How many trades.", [("Jan & Feb", 3, "3")])
     html = render(chart, rows=[["Jan & Feb", "3"]])
     svg = ET.fromstring(html[html.index("<svg") : html.index("</svg>") + 6])
     assert svg.get("role") == "img"
