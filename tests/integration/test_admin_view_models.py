@@ -7,13 +7,10 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import StringField
 
 from lets_federation.hub import pages as hub
 from lets_federation.trades.operations import create_trade, settle
-from lets_platform import formerrors
 from lets_platform.audit.models import AuditEntry
 from lets_platform.db import db
 from lets_platform.errors import LetsError, NotPermitted
@@ -92,24 +89,6 @@ def test_activity_charts_have_a_bar_and_a_row_per_month(w):
     volume, traders = shown["charts"]
     assert len(volume.bars) == len(traders.bars) == len(shown["rows"]) == 3
     assert shown["rows"][-1][1:] == ["1", "3.00", "2"]
-
-
-class _Form(FlaskForm):
-    class Meta:
-        csrf = False
-
-    amount = StringField()
-    payer = StringField()
-
-
-def test_a_named_error_goes_next_to_its_field_or_to_the_top(app):
-    with app.test_request_context():
-        form = _Form()
-        form.validate()
-        formerrors.show(form, LetsError("Too much."), {"error": "amount"})
-        formerrors.show(form, LetsError("Something else."))
-        assert form.amount.errors == ["Too much."]
-        assert formerrors.summary(form) == [(None, "Something else."), ("amount", "Too much.")]
 
 
 @pytest.fixture

@@ -76,4 +76,4 @@ def test_the_table_has_the_figures_and_an_empty_chart_says_so(render):
     assert "<svg" not in html
     assert html.count("Nothing to show yet.") == 2
     html = render(bar_chart("t", "T", "T.", [("Jan", 3, "3")]), rows=[["Jan", "3"]])
-    assert '<th scope="row">Jan</th><td class="numeric">3</td>' in html
+    assert '<th scope="row">Jan</th><td class="num" data-label="Trades">3</td>' in html

@@ -9,12 +9,12 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+
+from lets_tenants.admin.forms import MultiCheckboxField, options
 
 
 def _blank_is_none(value: str | None) -> str | None:
@@ -100,7 +100,9 @@ class SchemeForm(FlaskForm):
 
 
 class ProvisionForm(SchemeForm):
-    network = SelectField("Regional network", choices=[("", "None")], validate_choice=False)
+    network = SelectField(
+        "Regional network", choices=options([("", "None")]), validate_choice=False
+    )
 
 
 class NetworkForm(FlaskForm):
@@ -145,11 +147,6 @@ class ClearingForm(FlaskForm):
 
 class PoolForm(FlaskForm):
     network = SelectField("Regional network", validate_choice=False)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class PoolProvisionForm(SchemeForm):

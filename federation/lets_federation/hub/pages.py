@@ -80,7 +80,7 @@ def networks() -> list[dict[str, Any]]:
     """Each network with its schemes and regional organisers."""
     organisers: dict[int, list[str]] = {}
     for network, person in tenancy_ops.regional_organisers():
-        organisers.setdefault(network.id, []).append(person.email)
+        organisers.setdefault(network.id, []).append(person.email or person.display_name)
     by_network: dict[int | None, list[str]] = {}
     for s in tenancy_ops.list_schemes():
         by_network.setdefault(s.network_id, []).append(s.slug)

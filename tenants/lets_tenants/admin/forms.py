@@ -1,5 +1,5 @@
 """The organisers' forms. Fields check their shape only; the operations check the rules
-and their named errors are shown beside the field (``lets_platform.formerrors``)."""
+and their named errors are shown beside the field (``lets_platform.web.refuse``)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,33 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lets_platform.permissions import SCHEME_ROLES, SCOPES
 from lets_tenants.ledger.models import CHANNELS
 
+
+def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms wants choices declared."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 AMOUNT_HINT = "For example 12.50"
 EMAIL_HINT = "Enter an email address like name@example.org"
+#: Plain words for refusals the organisers' forms meet (``{detail}``: the operation's).
+MESSAGES = {
+    "exceeds_credit_limit": "That would take the payer below their credit limit: {detail}",
+    "exceeds_upper_limit": "That would take the payee above their upper limit: {detail}",
+    "exceeds_wind_up_limit": "The scheme is winding up, so no one may go further into debit: "
+    "{detail}",
+    "correction_exceeds_original": "That is more than the transfer moved, less what was "
+    "corrected already",
+    "handle_taken": "Someone in the scheme has this handle already",
+    "limits_exclude_balance": "The balance now lies outside those limits",
+    "balance_not_zero": "Only an account with a zero balance and nothing held can be closed",
+}
 #: Error codes of the ledger and accounts, by the field each is about.
 AMOUNT_ERRORS = {
     "amount_invalid": "amount",
@@ -42,6 +61,8 @@ MEMBER_ERRORS = {
     "handle_taken": "handle",
     "handle_reserved": "handle",
     "already_member": "email",
+    "email_differs": "email",
+    "already_signed_up": "email",
     "person_exists": "email",
     "email_invalid": "email",
 }
@@ -86,6 +107,15 @@ class AddMemberForm(FlaskForm):
     )
 
 
+class InviteForm(FlaskForm):
+    email = StringField(
+        "Their email address",
+        description="Only for a member who has none yet.",
+        validators=[Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=EMAIL_HINT)],
+        filters=[_blank_is_none],
+    )
+
+
 class LimitsForm(FlaskForm):
     min_balance = StringField(
         "Credit limit",
@@ -100,17 +130,21 @@ class LimitsForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = RadioField(
         "Account status",
-        choices=[
-            ("active", "Active: may trade"),
-            ("suspended", "Suspended: may not trade until made active again"),
-            ("closed", "Closed: for good (the balance must be zero)"),
-        ],
+        choices=options(
+            [
+                ("active", "Active: may trade"),
+                ("suspended", "Suspended: may not trade until made active again"),
+                ("closed", "Closed: for good (the balance must be zero)"),
+            ]
+        ),
         validators=[DataRequired("Choose a status")],
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(k, v) for k, v in SCHEME_ROLES.items() if k != "member"])
+    role = SelectField(
+        "Role", choices=options([(k, v) for k, v in SCHEME_ROLES.items() if k != "member"])
+    )
 
 
 class CentralAccountForm(FlaskForm):
@@ -134,7 +168,7 @@ class EntryForm(FlaskForm):
     id = HiddenField()
     channel = RadioField(
         "How did it reach you?",
-        choices=[(c, c.title()) for c in CHANNELS if c != "online"],
+        choices=options([(c, c.title()) for c in CHANNELS if c != "online"]),
         default="cheque",
         validators=[DataRequired("Choose cheque, voucher or paper")],
     )
@@ -199,7 +233,7 @@ class ClientForm(FlaskForm):
     )
     scopes = MultiCheckboxField(
         "What it may ask for",
-        choices=list(SCOPES.items()),
+        choices=options(list(SCOPES.items())),
         default=["openid", "profile", "email"],
         validators=[DataRequired("Choose at least one")],
     )

@@ -34,6 +34,7 @@ from lets_tenants.imports.schemas import import_out, summary_out
 from lets_tenants.ledger import entries
 from lets_tenants.ledger import operations as ledger_ops
 from lets_tenants.ledger.schemas import transfer_out
+from lets_tenants.membership import invitations
 from lets_tenants.membership import operations as member_ops
 from lets_tenants.membership.models import Membership
 
@@ -132,9 +133,10 @@ def member(scheme: Scheme, handle: str) -> dict[str, Any]:
     }
 
 
-def add_member(person: Person, scheme: Scheme, data: dict[str, Any]) -> Membership:
-    """Add a member (``members.add``) as the API does."""
-    return member_ops.add_member(
+def add_member(person: Person, scheme: Scheme, data: dict[str, Any]) -> tuple[Membership, bool]:
+    """Add a member (``members.add``) as the API does: with an email, and ``invite``, they
+    are mailed an invitation to set a password. Returns the membership and whether."""
+    membership = member_ops.add_member(
         scheme,
         email=data["email"],
         display_name=data["display_name"],
@@ -143,6 +145,16 @@ def add_member(person: Person, scheme: Scheme, data: dict[str, Any]) -> Membersh
         max_balance=data.get("max_balance"),
         actor=person,
     )
+    invited = bool(data.get("invite")) and invitations.should_invite(membership.person)
+    if invited:
+        invitations.invite_member(scheme, membership.handle, actor=person)
+    return membership, invited
+
+
+def invite(person: Person, scheme: Scheme, handle: str, email: str | None) -> str:
+    """Mail the member an invitation (giving a paper member ``email`` first); the address."""
+    link = invitations.invite_member(scheme, handle, actor=person, email=email)
+    return str(link.email)
 
 
 def change_account(person: Person, scheme: Scheme, name: str, **changes: Any) -> Account:
