@@ -39,7 +39,7 @@ ORGANISER_ERRORS = {"person_not_found": "email"}
 RATE_ERRORS = {"rate_invalid": "rate"}
 LIMIT_ERRORS = {"amount_invalid": "max_deficit", "limit_invalid": "max_deficit"}
 PAIR_ERRORS = {
-    "same_scheme": "second",
+    "use_scheme_transfer": "second",
     "scheme_not_found": "first",
     "amount_invalid": "max_net_flow",
 }

@@ -48,10 +48,10 @@ NAV = (
 
 def refused(form: FlaskForm, error: LetsError, fields: Mapping[str, str]) -> None:
     """Undo what the failed operation flushed, then show its error beside its field: the
-    one ``fields`` names for its code, else the one its ``errors`` name."""
+    one its ``errors`` name, else the one ``fields`` names for its code."""
     db.session.rollback()
     named = error.extra.get("errors")
-    if error.code not in fields and isinstance(named, Mapping):
+    if isinstance(named, Mapping):
         field = next((k.split(".")[-1] for k in named if k.split(".")[-1] in form), None)
         if field is not None:
             fields = {**fields, error.code: field}
