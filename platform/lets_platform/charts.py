@@ -15,13 +15,13 @@ from decimal import Decimal
 
 #: The drawing's coordinates (it scales to its container): label, bars, value columns.
 WIDTH = 400
-LABEL_WIDTH = 146
-VALUE_WIDTH = 72
-ROW = 26
-BAR = 18
+LABEL_WIDTH = 160
+VALUE_WIDTH = 80
+ROW = 28
+BAR = 20
 PAD = 6
 #: Longest label drawn in full; the table beside the chart has every label whole.
-LABEL_CHARS = 19
+LABEL_CHARS = 18
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class BarChart:
     zero_x: float = LABEL_WIDTH
     height: float = 0
     width: int = WIDTH
+    bar_height: int = BAR
     label_x: float = LABEL_WIDTH - PAD
     value_x: float = WIDTH - VALUE_WIDTH + PAD
 

@@ -1,0 +1,96 @@
+"""The organisers' and national body's pages in a real browser (Debian's chromium): an
+organiser adds a member and enters a paper cheque after checking it; the national body
+sets a rate and runs clearing. Every page fits a phone; screenshots are saved for CI."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lets_federation.trades.operations import create_trade, settle
+from lets_platform.db import db
+from lets_platform.web.testing import no_horizontal_scroll, screenshot, sign_in_page
+from lets_tenants.accounts.models import Account
+
+
+def _balance(scheme, name):
+    db.session.expire_all()
+    found = db.session.scalar(
+        select(Account.balance).where(Account.scheme_id == scheme.id, Account.name == name)
+    )
+    db.session.commit()  # hold no transaction while the browser works
+    return found
+
+
+def _fits_a_phone(page, name):
+    screenshot(page, name)
+    page.set_viewport_size({"width": 390, "height": 900})
+    fits = no_horizontal_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert fits, f"{name} is wider than a phone"
+
+
+def test_an_organiser_adds_a_member_and_enters_a_paper_cheque(page, scheme_with_members):
+    world = scheme_with_members("wiltshire", handles=("alice",))
+    sign_in_page(page, world.people["olive"])
+
+    page.goto("/s/wiltshire/admin/")
+    _fits_a_phone(page, "organiser-overview")
+    page.get_by_role("link", name="Members", exact=True).first.click()
+    page.get_by_role("link", name="Add a member").click()
+    page.get_by_label("Full name").fill("Pat Paper")
+    page.get_by_label("Handle").fill("pat")
+    page.get_by_role("button", name="Add the member").click()
+    page.wait_for_url("**/admin/members/pat")
+    assert page.get_by_text("Pat Paper is now a member, as pat.").is_visible()
+    _fits_a_phone(page, "organiser-member")
+
+    page.get_by_role("link", name="Enter a cheque from Pat Paper").click()
+    assert page.get_by_label("Who pays (handle or account name)").input_value() == "pat"
+    page.get_by_label("Who is paid (handle or account name)").fill("alice")
+    page.get_by_label("Amount").fill("999.00")
+    page.get_by_label("What it was for (optional)").fill("Apples")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Enter the transfer").click()
+    # too much: the error is beside the amount, and what was typed is kept
+    assert page.locator("#amount-error").is_visible()
+    assert page.get_by_label("Amount").input_value() == "999.00"
+    _fits_a_phone(page, "organiser-enter-error")
+    page.get_by_label("Amount").fill("12.50")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("heading", name="Check the transfer before it is entered").is_visible()
+    _fits_a_phone(page, "organiser-enter-check")
+    page.get_by_role("button", name="Enter the transfer").click()
+    assert page.get_by_text("The transfer is entered.").is_visible()
+    _fits_a_phone(page, "organiser-transfer")
+    assert (_balance(world.scheme, "pat"), _balance(world.scheme, "alice")) == (-1250, 1250)
+
+
+def test_the_national_body_sets_a_rate_and_runs_clearing(page, scheme_with_members, create_admin):
+    scheme_with_members("wiltshire", handles=("alice",), rate="10")
+    scheme_with_members("bright", handles=("bob",), organiser="bea", rate="12")
+    trade = create_trade(
+        None, payer="wiltshire/alice", payee="bright/bob", amount="30.00", currency="payer"
+    )
+    db.session.commit()
+    settle(trade.id)
+    db.session.commit()
+    sign_in_page(page, create_admin())
+
+    page.goto("/hub/")
+    _fits_a_phone(page, "hub-overview")
+    page.get_by_role("link", name="Rates").first.click()
+    page.get_by_role("link", name="History and change the rate of wiltshire").click()
+    page.get_by_label("New rate").fill("12.5")
+    page.get_by_role("button", name="Set the rate").click()
+    assert page.get_by_text("The rate of wiltshire is now 12.5.").is_visible()
+    _fits_a_phone(page, "hub-rate")
+
+    page.get_by_role("link", name="Clearing").first.click()
+    page.get_by_role("button", name="Run clearing now").click()
+    assert page.get_by_text("The clearing run is done.").is_visible()
+    assert page.get_by_role("img", name="Flows between schemes in federation units").is_visible()
+    assert page.get_by_role("row", name="wiltshire and bright").is_visible()
+    _fits_a_phone(page, "hub-clearing-run")
+
+    page.goto("/hub/schemes/wiltshire")
+    _fits_a_phone(page, "hub-scheme-console")
