@@ -169,12 +169,12 @@ class WindUpForm(FlaskForm):
     )
     meeting_date = DateField(
         "Date of the meeting or ballot (optional)",
-        description="For example 2026-11-30. Empty: today.",
+        description="Empty: today.",
         validators=[Optional()],
     )
     deadline = DateField(
         "Last day to repay",
-        description="For example 2027-02-28",
+        description="The end of that day (UTC) ends the repayment period.",
         validators=[DataRequired("Enter the last day to repay, like 2027-02-28")],
     )
     significant_debit = StringField(
