@@ -335,3 +335,15 @@ def test_a_member_added_with_an_email_is_invited(w):
         {"display_name": "Eve", "handle": "eve", "email": "eve@example.org", "invite": "y"},
     )
     assert db.session.scalars(select(OneTimeLink)).one().email == "eve@example.org"
+
+
+def test_a_membership_secretary_adds_members_but_sees_no_balances(w, browser, create_member):
+    from lets_platform.identity.operations import grant_role
+
+    sam = create_member(w.scheme, "sam")
+    grant_role(sam, "membership_secretary", scheme_id=w.scheme.id, granted_by=None)
+    db.session.commit()
+    browser.sign_in(sam)
+    page = browser.get(ADMIN + "/members/alice")
+    assert page.status_code == 200 and "Can spend" not in page.text
+    assert browser.get(ADMIN + "/accounts").status_code == 403

@@ -119,9 +119,10 @@ def members(scheme: Scheme, *, with_accounts: bool) -> list[dict[str, Any]]:
     ]
 
 
-def member(scheme: Scheme, handle: str) -> dict[str, Any]:
+def member(scheme: Scheme, handle: str, *, with_account: bool) -> dict[str, Any]:
+    """A member, their roles and (for readers of accounts) their account."""
     found: Membership = member_ops.get_member(scheme, handle)
-    account = account_ops.get_account(scheme, handle)
+    account = account_ops.get_account(scheme, handle) if with_account else None
     return {
         "handle": found.handle,
         "display_name": found.display_name,
@@ -129,7 +130,7 @@ def member(scheme: Scheme, handle: str) -> dict[str, Any]:
         "has_password": found.person.password_hash is not None,
         "joined_at": found.joined_at,
         "roles": _roles(scheme).get(found.id, []),
-        "account": account_out(scheme, account),
+        "account": account_out(scheme, account) if account is not None else None,
     }
 
 

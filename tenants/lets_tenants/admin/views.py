@@ -107,8 +107,9 @@ def add_member(scheme: str) -> Any:
 
 def _member_page(scheme: str, handle: str, **forms_given: FlaskForm) -> Any:
     person, found = scheme_for(scheme, "roles.read")
-    shown = pages.member(found, handle)
-    account = shown["account"]
+    may = pages.may(person, found)
+    shown = pages.member(found, handle, with_account=may["accounts.read_any"])
+    account = shown["account"] or {"min_balance": "", "max_balance": "", "status": ""}
     values = {
         "limits_form": forms.LimitsForm(
             formdata=None,
@@ -125,7 +126,7 @@ def _member_page(scheme: str, handle: str, **forms_given: FlaskForm) -> Any:
         "organiser/member.html",
         failed,
         scheme=found,
-        may=pages.may(person, found),
+        may=may,
         member=shown,
         **values,
     )
