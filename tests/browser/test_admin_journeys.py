@@ -94,3 +94,34 @@ def test_the_national_body_sets_a_rate_and_runs_clearing(page, scheme_with_membe
 
     page.goto("/hub/schemes/wiltshire")
     _fits_a_phone(page, "hub-scheme-console")
+
+
+def test_an_import_with_problems_lists_them_row_by_row_then_a_good_one_is_written(
+    page, scheme_with_members
+):
+    world = scheme_with_members("wiltshire", handles=("alice",))
+    sign_in_page(page, world.people["olive"])
+    header = b"handle,display_name,email,balance\n"
+
+    page.goto("/s/wiltshire/admin/imports")
+    _fits_a_phone(page, "organiser-import")
+    bad = header + b"zoe,Zoe,not-an-email,5.00\nalice,Alice,a@example.org,-4.00\n"
+    page.get_by_label("Accounts file (CSV)").set_input_files(
+        files=[{"name": "accounts.csv", "mimeType": "text/csv", "buffer": bad}]
+    )
+    page.get_by_role("button", name="Check the files").click()
+    assert page.get_by_text("Nothing was imported").is_visible()
+    assert page.get_by_role("cell", name="email_invalid", exact=False).is_visible()
+    _fits_a_phone(page, "organiser-import-problems")
+
+    page.get_by_role("link", name="Check other files").click()
+    good = header + b"zoe,Zoe,zoe@example.org,5.00\nyan,Yan,yan@example.org,-5.00\n"
+    page.get_by_label("Accounts file (CSV)").set_input_files(
+        files=[{"name": "accounts.csv", "mimeType": "text/csv", "buffer": good}]
+    )
+    page.get_by_role("button", name="Check the files").click()
+    assert _balance(world.scheme, "zoe") is None  # the dry run wrote nothing
+    _fits_a_phone(page, "organiser-import-check")
+    page.get_by_role("button", name="Import now").click()
+    assert page.get_by_role("heading", name="Import complete").is_visible()
+    assert _balance(world.scheme, "zoe") == 500
