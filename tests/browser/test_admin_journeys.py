@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from lets_federation.trades.operations import create_trade, settle
 from lets_platform.db import db
+from lets_platform.web import testing as web_testing
 from lets_platform.web.testing import no_horizontal_scroll, screenshot, sign_in_page
 from lets_tenants.accounts.models import Account
 
@@ -22,6 +23,11 @@ def _balance(scheme, name):
 
 
 def _fits_a_phone(page, name):
+    """Screenshots at both widths, nothing wider than a phone, and (once the web helpers
+    have it) no serious or critical axe-core violation."""
+    axe = getattr(web_testing, "axe_violations", None)
+    if axe is not None:
+        assert axe(page) == [], name
     screenshot(page, name)
     page.set_viewport_size({"width": 390, "height": 900})
     fits = no_horizontal_scroll(page)
