@@ -131,3 +131,40 @@ def test_an_import_with_problems_lists_them_row_by_row_then_a_good_one_is_writte
     page.get_by_role("button", name="Import now").click()
     assert page.get_by_role("heading", name="Import complete").is_visible()
     assert _balance(world.scheme, "zoe") == 500
+
+
+def test_a_forced_migration_shows_its_progress_then_its_report_without_script(
+    page, scheme_with_members, create_admin
+):
+    from datetime import timedelta
+
+    from lets_federation.migration.testing import run_of, run_to_end
+    from lets_platform import clock
+
+    world = scheme_with_members("wiltshire", handles=("alice", "bob"), network="wessex")
+    deadline = (clock.now().date() + timedelta(days=30)).isoformat()
+    db.session.commit()
+    sign_in_page(page, create_admin())
+    page.goto("/hub/schemes/wiltshire")
+    page.get_by_label("Votes for").fill("12")
+    page.get_by_label("Votes against").fill("3")
+    page.get_by_label("Last day to repay").fill(deadline)
+    page.get_by_role("button", name="Record the decision").click()
+    assert page.get_by_text("The wind-up is recorded").is_visible()
+
+    page.get_by_role("button", name="Start the migration").click()
+    assert page.locator("#force-error").is_visible()  # the repayment period is not over
+    page.get_by_label("Start before the repayment period is over").check()
+    page.get_by_label("Why it must start early").fill("The hall closed")
+    page.get_by_role("button", name="Start the migration").click()
+    page.wait_for_url("**/hub/schemes/wiltshire/migration")
+    assert page.get_by_text("This page reloads itself").is_visible()
+    _fits_a_phone(page, "hub-migration-running")
+
+    run = run_of(world.scheme)
+    run_to_end(run.id)  # the worker's batches
+    db.session.commit()
+    # the page reloads by its Refresh header, with no script, and shows the report
+    page.get_by_role("heading", name="Closure report").wait_for(timeout=10_000)
+    assert page.get_by_text("The hall closed").is_visible()
+    _fits_a_phone(page, "hub-migration-report")

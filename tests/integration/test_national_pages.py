@@ -209,6 +209,9 @@ def test_the_wind_up_console_forces_an_early_migration_with_a_reason_and_follows
     assert "Refresh" not in finished.headers
     assert "Closure report" in finished.text and "The hall closed" in finished.text
     assert "reconcile to the last unit" in finished.text
+    csv = hub[2].get("/hub/schemes/wiltshire/migration/report.csv")
+    assert csv.status_code == 200 and csv.content_type.startswith("text/csv")
+    assert "alice" in csv.text
 
 
 def test_an_organiser_enters_a_choice_given_on_paper(hub, browser):

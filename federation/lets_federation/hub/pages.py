@@ -14,7 +14,7 @@ from lets_federation.clearing.schemas import run_out, summary_out
 from lets_federation.clearing.tasks import near_limit_percent
 from lets_federation.migration import operations as migration_ops
 from lets_federation.migration import starts
-from lets_federation.migration.report import build
+from lets_federation.migration.report import build, to_csv
 from lets_federation.migration.schemas import progress_out, report_out
 from lets_federation.pools import operations as pool_ops
 from lets_federation.pools.provision import provision_from_pool
@@ -371,3 +371,7 @@ def progress(person: Person, slug: str) -> dict[str, Any] | None:
 
 def report(person: Person, slug: str) -> dict[str, Any]:
     return report_out(build(migration_ops.progress(slug, person)))
+
+
+def report_csv(person: Person, slug: str) -> str:
+    return to_csv(build(migration_ops.progress(slug, person)))

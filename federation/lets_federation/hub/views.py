@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 
 from lets_federation.hub import forms, pages
@@ -173,6 +173,17 @@ def migration(slug: str) -> Any:
     body, status = page("national/migration.html", slug=slug, progress=progress, report=report)
     running = progress is not None and not finished
     return body, status, {"Refresh": str(REFRESH_SECONDS)} if running else {}
+
+
+@bp.route("/schemes/<slug>/migration/report.csv", endpoint="report_csv")
+@web.login_required
+def report_csv(slug: str) -> Any:
+    person = _national()
+    return Response(
+        pages.report_csv(person, slug),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-closure-report.csv"'},
+    )
 
 
 # Networks and regional organisers
