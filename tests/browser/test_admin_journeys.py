@@ -42,6 +42,7 @@ def test_an_organiser_adds_a_member_and_enters_a_paper_cheque(page, scheme_with_
     page.goto("/s/wiltshire/admin/")
     _fits_a_phone(page, "organiser-overview")
     page.get_by_role("link", name="Members", exact=True).first.click()
+    _fits_a_phone(page, "organiser-members")
     page.get_by_role("link", name="Add a member").click()
     page.get_by_label("Full name").fill("Pat Paper")
     page.get_by_label("Handle").fill("pat")

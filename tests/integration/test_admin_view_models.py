@@ -23,10 +23,18 @@ def w(scheme_with_members):
 
 
 def test_members_list_roles_and_accounts_for_readers_of_accounts(w):
-    rows = {m["handle"]: m for m in admin.members(w.scheme, with_accounts=True)}
+    rows = {m["handle"]: m for m in admin.members(w.scheme, with_accounts=True)[0]}
     assert rows["olive"]["roles"] == ["Organiser (runs the scheme)"]
     assert rows["alice"]["account"]["min_balance"] == "-100.00"
-    assert admin.members(w.scheme, with_accounts=False)[0]["account"] is None
+    assert admin.members(w.scheme, with_accounts=False)[0][0]["account"] is None
+
+
+def test_members_come_a_page_at_a_time_and_are_found_by_part_of_a_name(w):
+    first, after = admin.members(w.scheme, with_accounts=False, limit=2)
+    rest, end = admin.members(w.scheme, with_accounts=False, limit=2, after=after)
+    assert [m["handle"] for m in first + rest] == ["alice", "bob", "olive"] and end is None
+    found, _ = admin.members(w.scheme, with_accounts=False, search="LIV")
+    assert [m["handle"] for m in found] == ["olive"]
 
 
 def test_a_paper_cheque_is_entered_once_and_audited(w, balance):

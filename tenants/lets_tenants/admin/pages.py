@@ -94,19 +94,28 @@ def _roles(scheme: Scheme) -> dict[int, list[str]]:
     return roles
 
 
-def members(scheme: Scheme, *, with_accounts: bool) -> list[dict[str, Any]]:
-    """Every member by handle, with their roles and (for readers of accounts) account."""
+def members(
+    scheme: Scheme,
+    *,
+    with_accounts: bool,
+    search: str | None = None,
+    after: str | None = None,
+    limit: int = 100,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of members by handle (those matching ``search``), with their roles and (for
+    readers of accounts) account; and the handle the next page starts after."""
+    listed, next_after = member_ops.page_of_members(scheme, search=search, after=after, limit=limit)
+    ids = [m.id for m in listed]
     accounts = {}
-    if with_accounts:
+    if with_accounts and ids:
         found = db.session.scalars(
-            select(Account).where(Account.scheme_id == scheme.id, Account.kind == "member")
+            select(Account).where(Account.scheme_id == scheme.id, Account.membership_id.in_(ids))
         )
         accounts = {a.membership_id: account_out(scheme, a) for a in found}
     roles = _roles(scheme)
-    listed = member_ops.list_members(scheme)
     # their persons in one query, not one each
     list(db.session.scalars(select(Person).where(Person.id.in_({m.person_id for m in listed}))))
-    return [
+    rows = [
         {
             "handle": m.handle,
             "display_name": m.display_name,
@@ -117,6 +126,7 @@ def members(scheme: Scheme, *, with_accounts: bool) -> list[dict[str, Any]]:
         }
         for m in listed
     ]
+    return rows, next_after
 
 
 def member(scheme: Scheme, handle: str, *, with_account: bool) -> dict[str, Any]:

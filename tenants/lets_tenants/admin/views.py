@@ -84,8 +84,16 @@ def overview(scheme: str) -> Any:
 def members(scheme: str) -> Any:
     person, found = scheme_for(scheme, "roles.read")
     may = pages.may(person, found)
-    rows = pages.members(found, with_accounts=may["accounts.read_any"])
-    return page("organiser/members.html", scheme=found, may=may, members=rows)
+    search = request.args.get("q", "").strip() or None
+    rows, after = pages.members(
+        found,
+        with_accounts=may["accounts.read_any"],
+        search=search,
+        after=request.args.get("after") or None,
+    )
+    return page(
+        "organiser/members.html", scheme=found, may=may, members=rows, q=search, after=after
+    )
 
 
 @bp.route("/members/new", methods=["GET", "POST"], endpoint="add_member")
