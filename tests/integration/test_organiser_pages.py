@@ -347,3 +347,17 @@ def test_a_membership_secretary_adds_members_but_sees_no_balances(w, browser, cr
     page = browser.get(ADMIN + "/members/alice")
     assert page.status_code == 200 and "Can spend" not in page.text
     assert browser.get(ADMIN + "/accounts").status_code == 403
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_transfers_page_costs_the_same_whatever_its_length(w, create_member, count):
+    from lets_platform.testing import statements_sent
+    from lets_tenants.ledger.operations import transfer
+
+    handles = [create_member(w.scheme, f"m{i}") and f"m{i}" for i in range(count)]
+    for handle in handles:
+        transfer(w.scheme, payer=handle, payee="bob", amount="1.00", entered_by=w.people["olive"])
+    db.session.commit()
+    with statements_sent() as sent:
+        assert w.browser.get(ADMIN + "/transfers").status_code == 200
+    assert len(sent) <= 12, "\n".join(s[:150].replace("\n", " ") for s in sent)

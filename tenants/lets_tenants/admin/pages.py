@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lets_platform import permissions
 from lets_platform.audit import operations as audit_ops
@@ -212,6 +213,15 @@ def transfers(
     """The scheme's transfers (or one account's), newest first, a page at a time."""
     target = account_ops.get_account(scheme, account) if account else None
     rows, after = ledger_ops.list_transfers(scheme, account=target, limit=limit, cursor=cursor)
+    # the page's accounts and who entered its rows in two queries, not one per row
+    ids = {t.payer_id for t in rows} | {t.payee_id for t in rows}
+    found = select(Account).where(Account.scheme_id == scheme.id, Account.id.in_(ids))
+    accounts = {a.id: a for a in db.session.scalars(found)}
+    people = {t.entered_by_id for t in rows if t.entered_by_id}
+    list(db.session.scalars(select(Person).where(Person.id.in_(people))))
+    for t in rows:
+        set_committed_value(t, "payer", accounts[t.payer_id])
+        set_committed_value(t, "payee", accounts[t.payee_id])
     return [transfer_out(scheme, t) for t in rows], after
 
 
