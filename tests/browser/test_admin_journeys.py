@@ -22,6 +22,28 @@ def _balance(scheme, name):
     return found
 
 
+def _trade_for_months(world):
+    """Payments between alice and olive, more each month for the last few months."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from lets_platform import clock
+    from lets_tenants.ledger.models import Transfer
+    from lets_tenants.ledger.operations import transfer
+
+    for months_ago in range(5):
+        for n in range(5 - months_ago):
+            made = transfer(
+                world.scheme, payer="alice", payee="olive", amount=f"{n + 1}.00", entered_by=None
+            ).transfer
+            when = clock.now() - timedelta(days=30 * months_ago + n)
+            db.session.execute(
+                update(Transfer).where(Transfer.id == made.id).values(posted_at=when)
+            )
+    db.session.commit()
+
+
 def _fits_a_phone(page, name):
     """Screenshots at both widths, nothing wider than a phone, and (once the web helpers
     have it) no serious or critical axe-core violation."""
@@ -37,9 +59,11 @@ def _fits_a_phone(page, name):
 
 def test_an_organiser_adds_a_member_and_enters_a_paper_cheque(page, scheme_with_members):
     world = scheme_with_members("wiltshire", handles=("alice",))
+    _trade_for_months(world)
     sign_in_page(page, world.people["olive"])
 
     page.goto("/s/wiltshire/admin/")
+    assert page.get_by_role("img", name="Active traders per month").is_visible()
     _fits_a_phone(page, "organiser-overview")
     page.get_by_role("link", name="Members", exact=True).first.click()
     _fits_a_phone(page, "organiser-members")
@@ -69,7 +93,8 @@ def test_an_organiser_adds_a_member_and_enters_a_paper_cheque(page, scheme_with_
     page.get_by_role("button", name="Enter the transfer").click()
     assert page.get_by_text("The transfer is entered.").is_visible()
     _fits_a_phone(page, "organiser-transfer")
-    assert (_balance(world.scheme, "pat"), _balance(world.scheme, "alice")) == (-1250, 1250)
+    # alice had paid olive 35.00 over the months; the cheque pays her 12.50
+    assert (_balance(world.scheme, "pat"), _balance(world.scheme, "alice")) == (-1250, -2250)
 
 
 def test_the_national_body_sets_a_rate_and_runs_clearing(page, scheme_with_members, create_admin):

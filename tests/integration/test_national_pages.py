@@ -194,6 +194,7 @@ def test_the_wind_up_console_forces_an_early_migration_with_a_reason_and_follows
     assert _decide(hub).status_code == 302
     assert _scheme("wiltshire").status == "winding_up"
     console = "/hub/schemes/wiltshire"
+    assert "Still to repay at the end of each day" in hub[2].get(console).text
     early = hub[2].submit(console + "/migrate", {}, form_page=console)
     assert early.status_code == 422 and _error_beside(early.text, "force")
     no_reason = hub[2].submit(console + "/migrate", {"force": "y"}, form_page=console)
@@ -219,6 +220,7 @@ def test_an_organiser_enters_a_choice_given_on_paper(hub, browser):
     browser.sign_in(hub[0].people["olive"])
     page = browser.get("/s/wiltshire/admin/wind-up")
     assert page.status_code == 200 and "Where each balance goes" in page.text
+    assert 'id="trend"' in page.text  # what is still to repay, day by day
     chosen = browser.submit(
         "/s/wiltshire/admin/wind-up", {"member": "alice", "destination": "bright", "handle": ""}
     )

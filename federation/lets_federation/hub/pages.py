@@ -303,6 +303,24 @@ def wind_up(slug: str) -> dict[str, Any] | None:
     }
 
 
+#: The repayment trend's chart shows this many days at most (the newest).
+TREND_DAYS = 30
+
+
+def trend_chart(wind_up: dict[str, Any]) -> dict[str, Any]:
+    """What was still to repay at the end of each day since the decision (the newest
+    ``TREND_DAYS``), as a chart and a table."""
+    points = wind_up["trend"][-TREND_DAYS:]
+    rows = [(p["date"].strftime("%-d %b"), Decimal(p["to_repay"]), p["to_repay"]) for p in points]
+    chart = bar_chart(
+        "trend",
+        f"Still to repay at the end of each day ({wind_up['currency']})",
+        "The debtors' total debit at the end of each day since the wind-up decision.",
+        rows,
+    )
+    return {"chart": chart, "head": ["Day", "Still to repay"], "rows": [[r[0], r[2]] for r in rows]}
+
+
 def decide(person: Person, slug: str, data: dict[str, Any]) -> None:
     found = tenancy_ops.get_scheme(slug)
     check_writable(found)

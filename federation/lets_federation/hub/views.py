@@ -104,11 +104,13 @@ def _console(person: Any, slug: str, **given: FlaskForm) -> Any:
         "merge": merge,
     }
     failed = next((f for f in given.values() if f.errors or f.form_errors), None)
+    wind_up = pages.wind_up(slug)
     return page(
         "national/scheme.html",
         failed,
         scheme=shown,
-        wind_up=pages.wind_up(slug),
+        wind_up=wind_up,
+        trend=pages.trend_chart(wind_up) if wind_up else None,
         progress=pages.progress(person, slug),
         **values,
     )
@@ -408,6 +410,7 @@ def windup_status(scheme: str) -> Any:
         form,
         scheme=found,
         wind_up=shown,
+        trend=pages.trend_chart(shown) if shown else None,
         progress=progress,
         may_choose=may_choose,
     )
