@@ -19,7 +19,7 @@ from lets_platform.audit import operations as audit_ops
 from lets_platform.audit.schemas import entry_out
 from lets_platform.charts import BarChart, bar_chart
 from lets_platform.db import db
-from lets_platform.identity.models import Person
+from lets_platform.identity.models import Person, RoleGrant
 from lets_platform.oauth import operations as oauth_ops
 from lets_platform.oauth.api import client_out
 from lets_platform.permissions import SCHEME_ROLES
@@ -87,11 +87,22 @@ def may(person: Person, scheme: Scheme) -> dict[str, bool]:
 # Members
 
 
-def _roles(scheme: Scheme) -> dict[int, list[str]]:
+def _roles(scheme: Scheme, listed: list[Membership]) -> dict[int, list[str]]:
+    """The live roles besides ``member`` of these members, by membership id (one query)."""
+    by_person = {m.person_id: m.id for m in listed}
+    rows = db.session.execute(
+        select(RoleGrant.person_id, RoleGrant.role)
+        .where(
+            RoleGrant.scheme_id == scheme.id,
+            RoleGrant.revoked_at.is_(None),
+            RoleGrant.role != "member",
+            RoleGrant.person_id.in_(by_person),
+        )
+        .order_by(RoleGrant.role)
+    )
     roles: dict[int, list[str]] = {}
-    for membership, grant in member_ops.role_holders(scheme):
-        if grant.role != "member":
-            roles.setdefault(membership.id, []).append(grant.role)
+    for person_id, role in rows:
+        roles.setdefault(by_person[person_id], []).append(role)
     return roles
 
 
@@ -113,7 +124,7 @@ def members(
             select(Account).where(Account.scheme_id == scheme.id, Account.membership_id.in_(ids))
         )
         accounts = {a.membership_id: account_out(scheme, a) for a in found}
-    roles = _roles(scheme)
+    roles = _roles(scheme, listed)
     # their persons in one query, not one each
     list(db.session.scalars(select(Person).where(Person.id.in_({m.person_id for m in listed}))))
     rows = [
@@ -140,7 +151,7 @@ def member(scheme: Scheme, handle: str, *, with_account: bool) -> dict[str, Any]
         "email": found.person.email,
         "has_password": found.person.password_hash is not None,
         "joined_at": found.joined_at,
-        "roles": _roles(scheme).get(found.id, []),
+        "roles": _roles(scheme, [found]).get(found.id, []),
         "account": account_out(scheme, account) if account is not None else None,
     }
 
