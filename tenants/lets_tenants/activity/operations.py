@@ -5,7 +5,8 @@ one side: budget moves between central accounts are not trading, and neither are
 balances (the ``opening-balances`` account an import posts against). A correction is
 not a trade; what it gives back is taken off the volume of the month it is posted in.
 A balance migration's moves are federation legs and count in their month. Two grouped
-queries answer any history; transfers are never loaded.
+queries over the transfers answer any history (the scheme's few accounts that are not
+members' are named by id, so no account row is joined); transfers are never loaded.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, func, literal_column, select, union_all
 
 from lets_platform import clock
 from lets_platform.db import db
@@ -61,8 +61,9 @@ def activity(scheme: Scheme, months: int = 12, *, until: datetime | None = None)
     end = (until or clock.now()).astimezone(UTC)
     labels = months_back(f"{end.year:04d}-{end.month:02d}", months)
     start = datetime(int(labels[0][:4]), int(labels[0][5:]), 1, tzinfo=UTC)
-    totals = _totals(scheme, start, end)
-    traders = _traders(scheme, start, end)
+    others, opening = _others(scheme)
+    totals = _totals(scheme, start, end, others, opening)
+    traders = _traders(scheme, start, end, others, opening)
     return [
         Month(
             month=label,
@@ -81,54 +82,64 @@ def _month(column: Any) -> Any:
     return func.strftime("%Y-%m", column)
 
 
-def _counted(scheme: Scheme, start: datetime, end: datetime) -> tuple[Any, ...]:
-    """The WHERE of the transfers that count: posted in the window, trading or correcting,
-    a member on one side, no opening balance."""
-    payer, payee = aliased(Account), aliased(Account)
-    return (
-        payer,
-        payee,
-        and_(
-            Transfer.scheme_id == scheme.id,
-            Transfer.state == "posted",
-            Transfer.posted_at >= start,
-            Transfer.posted_at <= end,
-            Transfer.kind.in_((*TRADING_KINDS, "correction")),
-            or_(payer.kind == "member", payee.kind == "member"),
-            payer.name != OPENING_ACCOUNT,
-            payee.name != OPENING_ACCOUNT,
-        ),
+def _others(scheme: Scheme) -> tuple[set[int], set[int]]:
+    """The scheme's accounts that are not members' (a few: funds, budgets, clearing), and
+    among them the opening balances' account."""
+    rows = db.session.execute(
+        select(Account.id, Account.name).where(
+            Account.scheme_id == scheme.id, Account.kind != "member"
+        )
     )
+    others, opening = set(), set()
+    for account_id, name in rows:
+        others.add(account_id)
+        if name == OPENING_ACCOUNT:
+            opening.add(account_id)
+    return others, opening
 
 
-def _joined(statement: Any, payer: Any, payee: Any) -> Any:
-    return statement.join(
-        payer, and_(payer.scheme_id == Transfer.scheme_id, payer.id == Transfer.payer_id)
-    ).join(payee, and_(payee.scheme_id == Transfer.scheme_id, payee.id == Transfer.payee_id))
+def _counted(
+    scheme: Scheme, start: datetime, end: datetime, others: set[int], opening: set[int]
+) -> Any:
+    """The WHERE of the transfers that count: posted in the window, trading or correcting,
+    a member on one side, no opening balance. The few accounts that are not members' are
+    named by id, so no account row is joined."""
+    conditions = [
+        Transfer.scheme_id == scheme.id,
+        Transfer.state == "posted",
+        Transfer.posted_at >= start,
+        Transfer.posted_at <= end,
+        Transfer.kind.in_((*TRADING_KINDS, "correction")),
+    ]
+    if others:
+        conditions.append(~(Transfer.payer_id.in_(others) & Transfer.payee_id.in_(others)))
+    if opening:
+        conditions += [Transfer.payer_id.not_in(opening), Transfer.payee_id.not_in(opening)]
+    return and_(*conditions)
 
 
-def _totals(scheme: Scheme, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
-    payer, payee, where = _counted(scheme, start, end)
+def _totals(
+    scheme: Scheme, start: datetime, end: datetime, others: set[int], opening: set[int]
+) -> dict[str, tuple[int, int]]:
     month = _month(Transfer.posted_at).label("month")
     trading = Transfer.kind != "correction"
     statement = select(
         month,
         func.sum(case((trading, 1), else_=0)),
         func.sum(case((trading, Transfer.amount), else_=-Transfer.amount)),
-    ).select_from(Transfer)
-    rows = db.session.execute(_joined(statement, payer, payee).where(where).group_by(month))
+    ).where(_counted(scheme, start, end, others, opening))
+    rows = db.session.execute(statement.group_by(month))
     return {m: (int(n or 0), int(v or 0)) for m, n, v in rows}
 
 
-def _traders(scheme: Scheme, start: datetime, end: datetime) -> dict[str, int]:
-    payer, payee, where = _counted(scheme, start, end)
-    where = and_(where, Transfer.kind != "correction")
+def _traders(
+    scheme: Scheme, start: datetime, end: datetime, others: set[int], opening: set[int]
+) -> dict[str, int]:
+    where = and_(_counted(scheme, start, end, others, opening), Transfer.kind != "correction")
     sides = []
-    for account, column in ((payer, Transfer.payer_id), (payee, Transfer.payee_id)):
-        side = select(
-            _month(Transfer.posted_at).label("month"), column.label("account_id")
-        ).select_from(Transfer)
-        sides.append(_joined(side, payer, payee).where(where, account.kind == "member"))
+    for column in (Transfer.payer_id, Transfer.payee_id):
+        side = select(_month(Transfer.posted_at).label("month"), column.label("account_id"))
+        sides.append(side.where(where, column.not_in(others)) if others else side.where(where))
     both = union_all(*sides).subquery()
     rows = db.session.execute(
         select(both.c.month, func.count(func.distinct(both.c.account_id))).group_by(both.c.month)
