@@ -97,7 +97,9 @@ def test_an_organiser_adds_a_member_and_enters_a_paper_cheque(page, scheme_with_
     assert (_balance(world.scheme, "pat"), _balance(world.scheme, "alice")) == (-1250, -2250)
 
 
-def test_the_national_body_sets_a_rate_and_runs_clearing(page, scheme_with_members, create_admin):
+def test_the_national_body_provisions_a_scheme_sets_its_rate_and_runs_clearing(
+    page, scheme_with_members, create_admin
+):
     scheme_with_members("wiltshire", handles=("alice",), rate="10")
     scheme_with_members("bright", handles=("bob",), organiser="bea", rate="12")
     trade = create_trade(
@@ -110,11 +112,26 @@ def test_the_national_body_sets_a_rate_and_runs_clearing(page, scheme_with_membe
 
     page.goto("/hub/")
     _fits_a_phone(page, "hub-overview")
-    page.get_by_role("link", name="Rates").first.click()
-    page.get_by_role("link", name="History and change the rate of wiltshire").click()
+    page.get_by_role("link", name="Provision a scheme").click()
+    page.get_by_label("Short name for addresses").fill("exmoor")
+    page.get_by_label("Name of the scheme").fill("Exmoor LETS")
+    page.get_by_label("Currency code").fill("EXM")
+    page.get_by_label("Currency name").fill("Exes")
+    page.get_by_label("Exchange rate").fill("ten")
+    page.get_by_role("button", name="Provision the scheme").click()
+    assert page.locator("#rate-error").is_visible()  # beside the field, the rest kept
+    assert page.get_by_label("Name of the scheme").input_value() == "Exmoor LETS"
+    _fits_a_phone(page, "hub-provision-error")
+    page.get_by_label("Exchange rate").fill("10")
+    page.get_by_role("button", name="Provision the scheme").click()
+    page.wait_for_url("**/hub/schemes/exmoor")
+    assert page.get_by_text("Exmoor LETS is provisioned.").is_visible()
+
+    page.get_by_role("link", name="history and change").click()
     page.get_by_label("New rate").fill("12.5")
     page.get_by_role("button", name="Set the rate").click()
-    assert page.get_by_text("The rate of wiltshire is now 12.5.").is_visible()
+    assert page.get_by_text("The rate of exmoor is now 12.5.").is_visible()
+    assert page.get_by_role("cell", name="25/2").is_visible()  # kept exact, with its history
     _fits_a_phone(page, "hub-rate")
 
     page.get_by_role("link", name="Clearing").first.click()
