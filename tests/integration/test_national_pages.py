@@ -276,3 +276,25 @@ def test_a_pool_is_made_and_a_new_scheme_provisioned_from_it(hub):
 def test_the_overview_draws_the_positions(hub):
     page = hub[2].get("/hub/")
     assert page.status_code == 200 and 'id="positions"' in page.text
+
+
+def test_a_regional_organiser_runs_their_networks_schemes_but_not_the_hub(hub, app):
+    from lets_platform.identity.operations import add_person
+    from lets_platform.tenancy.operations import appoint_regional_organiser
+
+    rhian = add_person("rhian@example.org", "Rhian Regional")
+    appoint_regional_organiser("wessex", rhian.email, actor=None)
+    db.session.commit()
+    regional = Browser(app)
+    regional.sign_in(rhian)
+    assert regional.get("/s/wiltshire/admin/members").status_code == 200  # in wessex
+    assert regional.get("/s/bright/admin/members").status_code == 403  # in no network
+    assert regional.get("/hub/").status_code == 403
+
+
+def test_only_the_national_body_is_shown_the_hubs_navigation(hub, browser):
+    assert 'href="/hub/clearing"' in hub[2].get("/hub/").text
+    browser.sign_in(hub[0].people["olive"])
+    page = browser.get("/s/wiltshire/admin/")
+    assert 'href="/hub/clearing"' not in page.text
+    assert 'href="/s/wiltshire/admin/members"' in page.text
