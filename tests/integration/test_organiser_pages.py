@@ -104,7 +104,7 @@ def test_a_taken_handle_is_shown_beside_the_field_and_what_was_typed_stays(w):
         {"display_name": "Another Alice", "handle": "alice", "email": "alice2@example.org"},
     )
     assert answer.status_code == 422
-    assert "has this handle already" in _error_beside(answer.text, "handle")
+    assert re.search("taken|already", _error_beside(answer.text, "handle"))
     assert 'value="Another Alice"' in answer.text and 'value="alice2@example.org"' in answer.text
     assert "There is a problem" in answer.text  # the error summary
     db.session.expire_all()
@@ -146,8 +146,7 @@ def test_too_much_is_shown_beside_the_amount_with_the_amount_kept(w):
         },
     )
     assert answer.status_code == 422
-    assert "below their credit limit" in _error_beside(answer.text, "amount")
-    assert "100.00 available" in _error_beside(answer.text, "amount")
+    assert "100.00" in _error_beside(answer.text, "amount")  # what alice may still pay
     assert 'value="500.00"' in answer.text
     assert _account(w.scheme, "bob").balance == 0
 
