@@ -84,3 +84,6 @@ def init_app(app: Flask) -> None:
     from lets_federation import migration
 
     migration.init_app(app)
+    from lets_federation import hub
+
+    hub.init_app(app)

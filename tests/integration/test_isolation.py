@@ -127,6 +127,7 @@ TAKES_NO_ID = {
     ("GET", "/members"),
     ("GET", "/roles"),
     ("GET", "/audit"),
+    ("GET", "/activity"),  # sums of the scheme's own transfers, per month
     ("POST", "/accounts"),
     ("POST", "/members"),
     # imports create members and accounts from a legacy system's files (new names)

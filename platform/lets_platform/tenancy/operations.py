@@ -11,8 +11,10 @@ from sqlalchemy import bindparam, select
 from lets_platform.audit.operations import record
 from lets_platform.db import db
 from lets_platform.errors import ValidationFailed, _error
-from lets_platform.identity.models import Person
+from lets_platform.identity.models import Person, RoleGrant
+from lets_platform.identity.operations import get_person, grant_role
 from lets_platform.money import parse_signed
+from lets_platform.permissions import REGIONAL_ORGANISER
 from lets_platform.signals import scheme_provisioned
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Network, Scheme
@@ -163,3 +165,42 @@ def provision_scheme(
     )
     scheme_provisioned.send(scheme, actor=actor)
     return scheme
+
+
+def create_network(slug: str, name: str) -> Network:
+    """A new regional network; ``network_exists`` if the slug is taken."""
+    check_slug(slug, "slug")
+    if db.session.scalar(select(Network.id).where(Network.slug == slug)) is not None:
+        raise NetworkExists(f"A network {slug!r} exists already.")
+    return ensure_network(slug, name.strip() or None)
+
+
+def list_networks() -> list[Network]:
+    return list(db.session.scalars(select(Network).order_by(Network.slug)))
+
+
+def get_network(slug: str) -> Network:
+    found = db.session.scalar(select(Network).where(Network.slug == slug))
+    if found is None:
+        raise NetworkNotFound(f"There is no network {slug!r}.")
+    return found
+
+
+def appoint_regional_organiser(network: str, email: str, *, actor: Person | None) -> Person:
+    """Make the person with ``email`` a regional organiser of the schemes of ``network``."""
+    found = get_network(network)
+    organiser = get_person(email)
+    grant_role(organiser, REGIONAL_ORGANISER, scheme_id=None, network_id=found.id, granted_by=actor)
+    return organiser
+
+
+def regional_organisers() -> list[tuple[Network, Person]]:
+    """Every live regional organiser with their network, by network then email."""
+    rows = db.session.execute(
+        select(Network, Person)
+        .join(RoleGrant, RoleGrant.network_id == Network.id)
+        .join(Person, Person.id == RoleGrant.person_id)
+        .where(RoleGrant.role == REGIONAL_ORGANISER, RoleGrant.revoked_at.is_(None))
+        .order_by(Network.slug, Person.email)
+    )
+    return [(network, person) for network, person in rows]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lets_platform.audit.operations import record
 from lets_platform.db import db
@@ -160,3 +160,21 @@ def role_holders(scheme: Scheme) -> list[tuple[Membership, RoleGrant]]:
         .order_by(Membership.handle, RoleGrant.role)
     )
     return [(m, g) for m, g in rows]
+
+
+def page_of_members(
+    scheme: Scheme, *, search: str | None = None, after: str | None = None, limit: int = 100
+) -> tuple[list[Membership], str | None]:
+    """Members by handle, a page at a time (``after``: the last handle seen), those whose
+    handle or name contains ``search`` (ignoring case); and the next page's ``after``."""
+    query = select(Membership).where(Membership.scheme_id == scheme.id)
+    if search and search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            func.lower(Membership.handle).like(pattern)
+            | func.lower(Membership.display_name).like(pattern)
+        )
+    if after:
+        query = query.where(Membership.handle > after)
+    rows = list(db.session.scalars(query.order_by(Membership.handle).limit(limit + 1)))
+    return rows[:limit], rows[limit - 1].handle if len(rows) > limit else None
