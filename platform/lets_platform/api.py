@@ -8,24 +8,41 @@ import flask_smorest
 from flask import Flask, Response, g
 from flask_smorest import Api
 from sqlalchemy.exc import SQLAlchemyError
+from webargs import core
+from webargs.flaskparser import FlaskParser
 
 from lets_platform.db import db
 from lets_platform.errors import TemporarilyUnavailable, problem_response
+from lets_platform.fields import bound_integers
 from lets_platform.tenancy import scope
 
 API_PREFIX = "/api/v1"
+
+
+class Parser(FlaskParser):
+    """webargs' parser, taking a JSON body as the edge parsed and checked it
+    (``lets_platform.edge``: once, by ``request.get_json``) instead of parsing it again
+    with the standard library's json, which knows no limits."""
+
+    def _raw_load_json(self, req: Any) -> Any:
+        if not req.is_json or not req.get_data(cache=True):
+            return core.missing
+        return req.get_json(cache=True)
 
 
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's blueprint, whose argument schemas are built once, where a route
     declares them: given a schema class, webargs builds an instance (deep-copying every
     declared field) for every request it parses. Marshmallow schemas keep no state while
-    loading, so one instance serves every request and thread."""
+    loading, so one instance serves every request and thread. Every integer it declares
+    is bounded to 64 bits (``fields.bound_integers``)."""
+
+    ARGUMENTS_PARSER = Parser()
 
     def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(schema, type):
             schema = schema()
-        return super().arguments(schema, *args, **kwargs)
+        return super().arguments(bound_integers(schema), *args, **kwargs)
 
 
 def init_app(app: Flask) -> None:
