@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import bindparam, select
 
+from lets_platform import fields
 from lets_platform.audit.operations import record
 from lets_platform.db import db
 from lets_platform.errors import ValidationFailed, _error
@@ -25,12 +25,9 @@ RateInvalid = _error(
     "rate_invalid", 422, 'A rate is a positive decimal or fraction string such as "10" or "25/2".'
 )
 
-#: A scheme's or network's slug, matched whole.
-SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
-#: A currency's code ("WES"), matched whole.
-CURRENCY_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,11}", re.ASCII)
-#: A rate: ASCII digits only, no spaces, matched whole ("10", "12.5", "25/2").
-_RATE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:/[0-9]+(?:\.[0-9]+)?)?", re.ASCII)
+#: Slugs, currency codes and rates are matched whole, ASCII only (``lets_platform.fields``,
+#: whose patterns the API documents).
+SLUG, CURRENCY_CODE, _RATE = fields.SLUG, fields.CURRENCY_CODE, fields.RATE
 
 
 def check_slug(slug: str, field: str = "slug") -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from lets_platform import fields as api_fields
 from lets_platform.identity.models import RoleGrant
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
@@ -14,11 +15,11 @@ from lets_tenants.membership.models import Membership
 
 
 class MemberIn(Schema):
-    email = fields.String(required=True)
+    email = api_fields.Email(required=True)
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    handle = fields.String(required=True)
-    min_balance = fields.Raw(load_default=None)
-    max_balance = fields.Raw(load_default=None)
+    handle = api_fields.Handle(required=True)
+    min_balance = api_fields.SignedAmount(load_default=None)
+    max_balance = api_fields.SignedAmount(load_default=None, metadata={"example": "500.00"})
 
 
 class MemberOut(Schema):
