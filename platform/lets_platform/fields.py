@@ -6,12 +6,13 @@ Every pattern here is anchored and is matched whole (``fullmatch``; a ``$`` alon
 ``check_name``, ``normalise_email``, ``parse_rate``, ``money.parse_signed``) use these very
 regular expressions, and the schemas document them. Two kinds of field:
 
-- *checked* fields (``Slug``, ``Handle``, ``Email``, ``CurrencyCode``, ``Id``) refuse a
-  value that does not match (``validation_failed``);
-- *named* fields (``Amount``, ``SignedAmount``, ``Rate``, ``FedAmount``, and references
-  such as ``HandleRef`` and ``Address``) are documented with their pattern but loaded as
-  sent, so that the operation names what is wrong (``amount_invalid``, ``rate_invalid``,
-  ``payer_not_found``, ...).
+- *checked* fields (``Slug``, ``Handle``, ``Email``, ``CurrencyCode``, ``Id``, and the
+  references ``HandleRef``, ``SlugRef``, ``Address``) refuse a value that does not match
+  (``validation_failed``); a well-formed reference that names nothing is the operation's
+  ``..._not_found``;
+- *named* fields (``Amount``, ``SignedAmount``, ``Rate``, ``FedAmount``) are documented
+  with their pattern but loaded as sent, so that the operation names what is wrong
+  (``amount_invalid``, ``rate_invalid``, ...), and refuses whatever does not match.
 
 Integers anywhere in the API are bounded to a signed 64-bit integer (``bound_integers``,
 applied to every argument schema a route declares).
@@ -44,10 +45,11 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 RATE = re.compile(r"^[0-9]+(?:\.[0-9]+)?(?:/[0-9]+(?:\.[0-9]+)?)?$", re.ASCII)
 #: An amount, balance or limit: sign, whole part without leading zeros, decimals.
 DECIMAL = re.compile(r"^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?$", re.ASCII)
-#: A positive amount as the API documents it (zero is refused by the ledger).
-AMOUNT = re.compile(r"^(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,4})?$", re.ASCII)
-#: An amount in federation units: 6 decimals at most.
-FED_AMOUNT = re.compile(r"^-?(?:0|[1-9][0-9]{0,12})(?:\.[0-9]{1,6})?$", re.ASCII)
+#: A positive amount as the API documents it (zero, too many decimals for the currency, or
+#: too large an amount are the ledger's to refuse, by name).
+AMOUNT = re.compile(r"^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$", re.ASCII)
+#: An amount in federation units (6 decimals at most, checked by the operation).
+FED_AMOUNT = DECIMAL
 #: A UUID in its canonical form.
 UUID = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", re.ASCII
@@ -156,19 +158,19 @@ class Rate(_Named):
     description = "units of the currency per federation unit: a decimal or a fraction"
 
 
-class HandleRef(_Named):
-    """An existing account, by name: one that does not exist is the operation's to name."""
-
-    regex, example = HANDLE, "alice"
+class HandleRef(Handle):
+    """An existing account, by name (one that does not exist is the operation's to name)."""
 
 
-class SlugRef(_Named):
-    regex, example = SLUG, "bright"
+class SlugRef(Slug):
+    """An existing scheme or network, by slug."""
+
+    example = "bright"
 
 
-class Address(_Named):
+class Address(_Checked):
     regex, example = ADDRESS, "wiltshire/alice"
-    description = "an account across the federation: scheme/handle"
+    error = "An account across the federation: scheme/handle."
 
 
 class Id(fields.String):

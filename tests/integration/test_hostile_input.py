@@ -123,7 +123,7 @@ def _requests(spec: dict[str, Any], rule: Rule) -> Iterator[tuple[str, str, dict
         for value in (NUL, SURROGATE, "\ud800"):
             yield method, path, _json(dict.fromkeys(body, value))
         for name in body:
-            for other in (2**64, -(2**64), 10**400, [NUL], {"k": NUL}, True, 1.5):
+            for other in (2**64, -(2**64), 10**400, [NUL], {"k": NUL}, [], {}, [{}], True, 1.5):
                 yield method, path, _json({name: other})
             yield method, path, _json({NUL: NUL, name: SURROGATE})
             for number in ("1" + "0" * 5000, "1e400", "NaN", "-Infinity"):
