@@ -163,3 +163,20 @@ def test_swagger_ui_is_served_from_an_installed_package(ctx: Flask) -> None:
         answer = client.get(asset)
         assert answer.status_code == 200 and len(answer.data) > 1000, asset
         answer.close()
+
+
+@pytest.mark.parametrize("ceiling", [{}, [], "", False])
+def test_a_scheme_ceiling_that_is_no_amount_is_refused_not_taken_for_none(
+    api, create_admin, token_for, ceiling: Any
+) -> None:
+    """Schemathesis found ``{}`` taken as "no ceiling" (a falsy value): what the document
+    calls invalid, the server refuses."""
+    admin = api.as_(token_for(create_admin()))
+    body = {
+        "slug": "wiltshire",
+        "name": "W",
+        "currency": {"code": "WES", "name": "units"},
+        "default_max_balance": ceiling,
+    }
+    assert_problem(admin.post("/schemes", body), 422, "amount_invalid")
+    assert admin.get("/schemes/wiltshire").status_code == 404

@@ -124,7 +124,9 @@ def provision_scheme(
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 4:
         raise ValidationFailed("decimals must be 0 to 4.", errors={"currency.decimals": ["0-4"]})
     floor = parse_signed(default_min_balance, decimals)
-    ceiling = parse_signed(default_max_balance, decimals) if default_max_balance else None
+    ceiling = (
+        parse_signed(default_max_balance, decimals) if default_max_balance is not None else None
+    )
     if floor > 0 or (ceiling is not None and ceiling < 0):
         raise ValidationFailed(
             "The default credit limit must be zero or below and the upper limit zero or above.",
