@@ -17,8 +17,9 @@ argument parser (``lets_platform.api.Parser``) and ``request.get_json`` reuse th
 Integer query parameters are bounded to 64 bits where their schemas are declared
 (``lets_platform.fields.bound_integers``), and so is the ``int`` URL converter.
 
-The answer is a problem document, or the OAuth error format (RFC 6749 §5.2) on the OAuth
-endpoints (``/oauth/...``), whose clients read no problem documents.
+The answer is a problem document (an HTML error page for a browser asking for a page), or
+the OAuth error format (RFC 6749 §5.2) on the OAuth endpoints (``/oauth/...``), whose
+clients read no problem documents.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
-from lets_platform.errors import LetsError, _error, problem_response
+from lets_platform.errors import LetsError, _error, answer
 
 InvalidCharacters = _error(
     "invalid_characters", 400, "Text may not contain NUL bytes or lone surrogates."
@@ -180,4 +181,4 @@ def _refusal(error: LetsError) -> Response:
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"
         return response
-    return problem_response(error.to_problem(), error.headers())
+    return answer(error.to_problem(), error.headers())  # a browser asking for a page: HTML

@@ -350,3 +350,10 @@ def test_a_body_beyond_the_maximum_size_is_payload_too_large(
         assert answer.get_json()["error"] == "invalid_request"
     finally:
         ctx.config["MAX_CONTENT_LENGTH"] = ctx.config["LETS_MAX_CONTENT_LENGTH"]
+
+
+def test_a_browser_gets_the_refusal_as_a_page(ctx: Flask, hub: dict[str, Any]) -> None:
+    with ctx.app_context():
+        answer = ctx.test_client().get("/login?next=%00", headers={"Accept": "text/html"})
+    assert answer.status_code == 400
+    assert answer.mimetype == "text/html"
