@@ -57,6 +57,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LETS_RATE_LIMIT_STORAGE_URL": env.get("LETS_RATE_LIMIT_STORAGE_URL") or None,
         #: Proxies in front of the hub whose X-Forwarded-For (and -Proto) are believed.
         "LETS_TRUSTED_PROXIES": int(env.get("LETS_TRUSTED_PROXIES") or 0),
+        #: The largest request body accepted, in bytes (lets_platform.edge); larger is 413.
+        "LETS_MAX_CONTENT_LENGTH": int(env.get("LETS_MAX_CONTENT_LENGTH") or 10 * 1024 * 1024),
         **{name: env[name] for name in RATE_LIMIT_SIZES if env.get(name)},
     }
 

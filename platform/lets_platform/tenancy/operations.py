@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import bindparam, select
 
+from lets_platform import fields
 from lets_platform.audit.operations import record
 from lets_platform.db import db
 from lets_platform.errors import ValidationFailed, _error
@@ -27,12 +27,9 @@ RateInvalid = _error(
     "rate_invalid", 422, 'A rate is a positive decimal or fraction string such as "10" or "25/2".'
 )
 
-#: A scheme's or network's slug, matched whole.
-SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
-#: A currency's code ("WES"), matched whole.
-CURRENCY_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,11}", re.ASCII)
-#: A rate: ASCII digits only, no spaces, matched whole ("10", "12.5", "25/2").
-_RATE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:/[0-9]+(?:\.[0-9]+)?)?", re.ASCII)
+#: Slugs, currency codes and rates are matched whole, ASCII only (``lets_platform.fields``,
+#: whose patterns the API documents).
+SLUG, CURRENCY_CODE, _RATE = fields.SLUG, fields.CURRENCY_CODE, fields.RATE
 
 
 def check_slug(slug: str, field: str = "slug") -> str:
@@ -129,7 +126,9 @@ def provision_scheme(
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 4:
         raise ValidationFailed("decimals must be 0 to 4.", errors={"currency.decimals": ["0-4"]})
     floor = parse_signed(default_min_balance, decimals)
-    ceiling = parse_signed(default_max_balance, decimals) if default_max_balance else None
+    ceiling = (
+        parse_signed(default_max_balance, decimals) if default_max_balance is not None else None
+    )
     if floor > 0 or (ceiling is not None and ceiling < 0):
         raise ValidationFailed(
             "The default credit limit must be zero or below and the upper limit zero or above.",

@@ -113,6 +113,7 @@ def _require_party(person: Person, scheme: Scheme, transfer: Transfer) -> None:
 @blp.route("/transfers/<transfer_id>/correct", methods=["POST"])
 @blp.arguments(CorrectionIn)
 @blp.response(201, TransferOut)
+@blp.alt_response(200, schema=TransferOut, description="A replay: the original correction")
 def correct_transfer(body: dict[str, Any], scheme: str, transfer_id: str) -> tuple[Any, int]:
     """Organisers correct a posted transfer by a compensating transfer the other way.
 
