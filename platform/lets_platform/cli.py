@@ -15,7 +15,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
-from lets_platform import invariants, migrate
+from lets_platform import dbroles, invariants, migrate
 from lets_platform.app import create_app
 from lets_platform.db import db
 from lets_platform.errors import LetsError
@@ -43,6 +43,15 @@ def transactional(fn: F) -> F:
     return run  # type: ignore[return-value]
 
 
+def refuse_privileged(app: Any) -> None:
+    """Exit 2 with the reason if the hub would serve as a superuser or an owner."""
+    try:
+        dbroles.refuse_privileged(app)
+    except dbroles.PrivilegedRole as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
 @click.group(
     cls=FlaskGroup,
     create_app=create_app,
@@ -64,9 +73,22 @@ def db_group() -> None:
 @click.argument("revision", default="head")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
-    """Migrate the database up to REVISION (default: head)."""
-    migrate.upgrade(revision)
+    """Migrate the database up to REVISION (default: head), as the tables' owner, and grant
+    the app role (LETS_DATABASE_APP_ROLE) what it needs."""
+    try:
+        granted = migrate.upgrade(revision)
+    except dbroles.PrivilegedRole as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     click.echo(f"database at {revision}")
+    if granted:
+        click.echo(f"granted {granted}")
+    elif db.engine.dialect.name == "postgresql":
+        click.echo(
+            "warning: LETS_DATABASE_APP_ROLE is unset, so no role was granted; the hub must "
+            "serve as an ordinary role, not as the owner that ran this",
+            err=True,
+        )
 
 
 @db_group.command("downgrade")
@@ -82,8 +104,13 @@ def db_downgrade(revision: str) -> None:
 @click.argument("role")
 @with_appcontext
 def db_grant(role: str) -> None:
-    """Grant ROLE (the application's PostgreSQL login) what the hub needs, and no more."""
-    migrate.grant(role)
+    """Grant ROLE (the application's PostgreSQL login) what the hub needs, and no more
+    (``lets db upgrade`` does this itself for LETS_DATABASE_APP_ROLE)."""
+    try:
+        dbroles.grant(role)
+    except dbroles.PrivilegedRole as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     click.echo(f"granted {role}")
 
 
@@ -102,6 +129,7 @@ def run_server(host: str, port: int) -> None:
     from lets_platform.jobs import start_in_process_worker
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    refuse_privileged(app)
     if not app.config.get("LETS_REDIS_URL"):
         start_in_process_worker(app)
     click.echo(f"lets is serving on http://{host}:{port}/ (Ctrl-C to stop)")
@@ -112,6 +140,7 @@ def run_server(host: str, port: int) -> None:
 @click.argument("dramatiq_args", nargs=-1, type=click.UNPROCESSED)
 def worker(dramatiq_args: tuple[str, ...]) -> None:
     """Run a dramatiq worker for the configured broker (extra args go to dramatiq)."""
+    refuse_privileged(click.get_current_context().ensure_object(ScriptInfo).load_app())
     argv = [sys.executable, "-m", "dramatiq", "lets_platform.worker", *dramatiq_args]
     os.execv(sys.executable, argv)
 
@@ -124,6 +153,7 @@ def scheduler() -> None:
 
     from lets_platform.jobs import periodic, run_scheduler
 
+    refuse_privileged(current_app._get_current_object())  # type: ignore[attr-defined]
     for name, job in periodic().items():
         click.echo(f"every {job.seconds:g}s: {name}")
     try:

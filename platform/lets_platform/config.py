@@ -37,6 +37,13 @@ def from_environment(instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": env.get("LETS_SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        #: The ordinary PostgreSQL role the hub serves as: ``lets db upgrade`` (run as the
+        #: owner) grants it what it needs (lets_platform.dbroles).
+        "LETS_DATABASE_APP_ROLE": env.get("LETS_DATABASE_APP_ROLE") or None,
+        #: Serve even when connected as a superuser or an owner (not recommended).
+        "LETS_ALLOW_PRIVILEGED_DATABASE_ROLE": _flag(
+            env.get("LETS_ALLOW_PRIVILEGED_DATABASE_ROLE"), default=False
+        ),
         "LETS_REDIS_URL": env.get("LETS_REDIS_URL") or None,
         #: Prefix of every Redis key the broker uses; hubs (or test runs) sharing a Redis
         #: database stay apart by using different namespaces.
