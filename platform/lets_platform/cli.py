@@ -119,7 +119,8 @@ def db_grant(role: str) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def serve(host: str, port: int) -> None:
-    """Serve the hub (with an in-process job worker when no Redis is configured)."""
+    """Serve the hub (with an in-process job worker and scheduler when no Redis is
+    configured)."""
     run_server(host, port)
 
 
@@ -127,11 +128,13 @@ def run_server(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from lets_platform.jobs import start_in_process_worker
+    from lets_platform.scheduler import start_in_process_scheduler
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     refuse_privileged(app)
-    if not app.config.get("LETS_REDIS_URL"):
+    if not app.config.get("LETS_REDIS_URL"):  # the embedded default: all in this process
         start_in_process_worker(app)
+        start_in_process_scheduler(app)
     click.echo(f"lets is serving on http://{host}:{port}/ (Ctrl-C to stop)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -148,16 +151,19 @@ def worker(dramatiq_args: tuple[str, ...]) -> None:
 @main.command("scheduler")
 @with_appcontext
 def scheduler() -> None:
-    """Send the periodic jobs (clearing sweeps, clearing runs) when due; run one per hub."""
+    """Send the periodic jobs (trade sweeps, clearing runs, resuming migrations, unsent
+    mail) when due. A second scheduler is harmless: each job goes once per period."""
     import threading
 
-    from lets_platform.jobs import periodic, run_scheduler
+    from lets_platform.jobs import periodic
+    from lets_platform.scheduler import run_scheduler
 
-    refuse_privileged(current_app._get_current_object())  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    refuse_privileged(app)
     for name, job in periodic().items():
         click.echo(f"every {job.seconds:g}s: {name}")
     try:
-        run_scheduler(threading.Event())
+        run_scheduler(app, threading.Event())
     except KeyboardInterrupt:
         click.echo("scheduler stopped")
 

@@ -58,6 +58,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LETS_MAIL_OUTBOX": env.get("LETS_MAIL_OUTBOX") or None,
         "LETS_SMTP_URL": env.get("LETS_SMTP_URL") or None,
         "LETS_MAIL_FROM": env.get("LETS_MAIL_FROM") or None,
+        #: How many times the mail queue tries a mail before it gives up on it.
+        "LETS_MAIL_MAX_ATTEMPTS": int(env.get("LETS_MAIL_MAX_ATTEMPTS") or 12),
         #: Rate limits per client address (lets_platform.ratelimit): on unless turned off;
         #: counted in this storage, else in LETS_REDIS_URL's Redis, else in memory.
         "LETS_RATE_LIMITS_ENABLED": _flag(env.get("LETS_RATE_LIMITS_ENABLED"), default=True),

@@ -129,6 +129,7 @@ def served(monkeypatch) -> list[str]:
     calls: list[str] = []
     monkeypatch.setattr("werkzeug.serving.run_simple", lambda host, *a, **k: calls.append(host))
     monkeypatch.setattr("lets_platform.jobs.start_in_process_worker", lambda *a, **k: None)
+    monkeypatch.setattr("lets_platform.scheduler.start_in_process_scheduler", lambda *a: None)
     return calls
 
 
@@ -191,7 +192,7 @@ def test_worker_refuses_the_owner_before_starting_dramatiq(upgraded, monkeypatch
 
 def test_scheduler_refuses_a_superuser(upgraded, monkeypatch):
     ran: list[Any] = []
-    monkeypatch.setattr("lets_platform.jobs.run_scheduler", lambda *args: ran.append(args))
+    monkeypatch.setattr("lets_platform.scheduler.run_scheduler", lambda *a: ran.append(a))
 
     result = upgraded.lets("scheduler", role="superuser")
 
