@@ -1,7 +1,7 @@
 """The mail queue every mail goes through; the periods the schedulers have claimed
 
 Revision ID: 0016
-Revises: 0015
+Revises: 0017
 
 ``mail_queue`` keeps each mail from the transaction that decides to send it until it has
 left (``sent_at``), with its attempts and last error, so that mail left unsent (a worker
@@ -18,7 +18,7 @@ from alembic import op
 import lets_platform.db
 
 revision = "0016"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

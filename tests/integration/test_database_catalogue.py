@@ -30,6 +30,7 @@ PLATFORM_TABLES = {
     "oauth_codes": "authorization codes belong to a person and a client, not a scheme",
     "oauth_tokens": "access and refresh tokens belong to a person and a client",
     "oauth_consents": "a person's remembered consent to a client, across schemes",
+    "one_time_links": "a person's invitation, password-reset and email-change links (digests)",
     "scheduled_jobs": "the last period each periodic job was sent for, hub-wide",
     "federation_clearing_runs": "hub-wide totals of a clearing run; per-scheme rows are "
     "in federation_clearing_run_schemes and _pairs, which have policies",

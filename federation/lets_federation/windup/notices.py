@@ -23,15 +23,17 @@ from lets_tenants.membership.models import Membership
 
 
 def queue(wind_up: WindUp) -> list[WindUpNotice]:
-    """A notice for every active member of the wind-up's scheme, in the mail queue: it is
-    sent once this commits."""
-    members = list(
-        db.session.scalars(
+    """A notice for every active member of the wind-up's scheme who has an email address,
+    in the mail queue: it is sent once this commits."""
+    members = [
+        m
+        for m in db.session.scalars(
             select(Membership).where(
                 Membership.scheme_id == wind_up.scheme_id, Membership.status == "active"
             )
         )
-    )
+        if m.person.email  # a paper member has none: their organisers tell them
+    ]
     queued = [
         WindUpNotice(
             wind_up_id=wind_up.id,
