@@ -132,6 +132,9 @@ def run_server(host: str, port: int) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     refuse_privileged(app)
+    # End the command's own unit of work: on SQLite an open transaction (even a read, since
+    # each begins IMMEDIATE) would hold the write lock while the hub serves.
+    db.session.remove()
     if not app.config.get("LETS_REDIS_URL"):  # the embedded default: all in this process
         start_in_process_worker(app)
         start_in_process_scheduler(app)

@@ -162,23 +162,6 @@ def test_the_documented_override_lets_a_superuser_serve(upgraded, served):
     assert served == ["127.0.0.1"]
 
 
-def test_serve_on_sqlite_is_unaffected(served, tmp_path):
-    from lets_platform.app import create_app
-    from lets_platform.cli import main
-
-    with testing.keep_jobs_bound():
-        env = {"LETS_DATABASE_URL": f"sqlite:///{tmp_path}/lets.sqlite", "LETS_REDIS_URL": ""}
-        result = CliRunner().invoke(
-            main,
-            ["serve"],
-            env={**env, "LETS_INSTANCE_PATH": str(tmp_path)},
-            obj=ScriptInfo(create_app=create_app),
-        )
-
-    assert result.exit_code == 0, result.output
-    assert served == ["127.0.0.1"]
-
-
 def test_worker_refuses_the_owner_before_starting_dramatiq(upgraded, monkeypatch):
     started: list[Any] = []
     monkeypatch.setattr(os, "execv", lambda *args: started.append(args))
