@@ -3,14 +3,22 @@ a second one started by mistake (or one per host) sends nothing twice."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
+import time
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from sqlalchemy import select
 
-from lets_platform import jobs
+from lets_platform import jobs, testing
 from lets_platform.db import db
 from lets_platform.jobs import Periodic
 from lets_platform.scheduler import ScheduledJob, Scheduler
@@ -118,3 +126,61 @@ def test_schedulers_ticking_at_the_same_moment_send_each_job_once(ctx, periodic_
 
     assert failures == []
     assert _sent(periodic_jobs) == {"sweep": len(instants), "clearing": 1}
+
+
+@pytest.mark.skipif(
+    testing.postgres_server_url() is None or testing.redis_url() is None,
+    reason="needs PostgreSQL and Redis: LETS_TEST_DATABASE_URL and LETS_TEST_REDIS_URL",
+)
+def test_two_lets_scheduler_processes_send_each_job_once(ctx, tmp_path):
+    """Two real ``lets scheduler`` processes on PostgreSQL and Redis, one started by
+    mistake: the messages in Redis are one per job and period."""
+    if time.time() % MINUTE > MINUTE - 20:  # keep the run within one minute's period
+        time.sleep(MINUTE - time.time() % MINUTE + 0.5)
+    namespace = f"lets-test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "LETS_DATABASE_URL": ctx.config["SQLALCHEMY_DATABASE_URI"],
+        "LETS_REDIS_URL": testing.redis_url() or "",
+        "LETS_REDIS_NAMESPACE": namespace,
+        "LETS_INSTANCE_PATH": str(tmp_path),
+        "LETS_SECRET_KEY": "test",
+    }
+    lets = str(Path(sys.executable).with_name("lets"))
+    started = time.time()
+    processes = []
+    for n in range(2):
+        with open(tmp_path / f"scheduler-{n}.log", "wb") as log:
+            processes.append(subprocess.Popen([lets, "scheduler"], env=env, stdout=log, stderr=log))
+    client = redis.Redis.from_url(testing.redis_url() or "")
+    try:
+        deadline = time.monotonic() + 60
+        while len(_messages(client, namespace)) < len(jobs.periodic()):
+            assert time.monotonic() < deadline, "the schedulers sent nothing"
+            assert all(p.poll() is None for p in processes)
+            time.sleep(0.05)
+        time.sleep(3)  # both have ticked a few more times: nothing more goes
+        ended = time.time()
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+        sent = _messages(client, namespace)
+        keys = list(client.scan_iter(f"{namespace}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+    periods = {
+        name: int(ended // job.seconds) - int(started // job.seconds) + 1
+        for name, job in jobs.periodic().items()
+    }
+    assert {name: sent.count(name) for name in periods} == periods
+
+
+def _messages(client: Any, namespace: str) -> list[str]:
+    """The actor names of the messages waiting in Redis under ``namespace``."""
+    names = []
+    for key in client.scan_iter(f"{namespace}:*.msgs"):
+        names += [json.loads(raw)["actor_name"] for raw in client.hvals(key)]
+    return names
