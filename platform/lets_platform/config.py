@@ -37,6 +37,13 @@ def from_environment(instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": env.get("LETS_SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        #: The ordinary PostgreSQL role the hub serves as: ``lets db upgrade`` (run as the
+        #: owner) grants it what it needs (lets_platform.dbroles).
+        "LETS_DATABASE_APP_ROLE": env.get("LETS_DATABASE_APP_ROLE") or None,
+        #: Serve even when connected as a superuser or an owner (not recommended).
+        "LETS_ALLOW_PRIVILEGED_DATABASE_ROLE": _flag(
+            env.get("LETS_ALLOW_PRIVILEGED_DATABASE_ROLE"), default=False
+        ),
         "LETS_REDIS_URL": env.get("LETS_REDIS_URL") or None,
         #: Prefix of every Redis key the broker uses; hubs (or test runs) sharing a Redis
         #: database stay apart by using different namespaces.
@@ -51,6 +58,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LETS_MAIL_OUTBOX": env.get("LETS_MAIL_OUTBOX") or None,
         "LETS_SMTP_URL": env.get("LETS_SMTP_URL") or None,
         "LETS_MAIL_FROM": env.get("LETS_MAIL_FROM") or None,
+        #: How many times the mail queue tries a mail before it gives up on it.
+        "LETS_MAIL_MAX_ATTEMPTS": int(env.get("LETS_MAIL_MAX_ATTEMPTS") or 12),
         #: Rate limits per client address (lets_platform.ratelimit): on unless turned off;
         #: counted in this storage, else in LETS_REDIS_URL's Redis, else in memory.
         "LETS_RATE_LIMITS_ENABLED": _flag(env.get("LETS_RATE_LIMITS_ENABLED"), default=True),
