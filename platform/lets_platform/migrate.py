@@ -30,6 +30,22 @@ def downgrade(revision: str = "base") -> None:
     command.downgrade(alembic_config(), revision)
 
 
+#: Names of database objects the migrations make but no model describes (search indexes:
+#: SQLite's FTS5 tables, PostgreSQL's expression indexes); areas add theirs with
+#: :func:`not_modelled`, and the models-versus-migrations comparison leaves them out.
+NOT_MODELLED: set[str] = set()
+
+
+def not_modelled(*prefixes: str) -> None:
+    """Leave objects whose names start with one of ``prefixes`` out of the comparison."""
+    NOT_MODELLED.update(prefixes)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name`` hook: every object but those of :data:`NOT_MODELLED`."""
+    return not (name and any(name.startswith(prefix) for prefix in NOT_MODELLED))
+
+
 #: Tables the application may not rewrite freely: table -> the columns it may still UPDATE
 #: (``None``: any column). No row of these is ever DELETEd by the application. Areas add
 #: their own with :func:`protect` from their ``init_app``.

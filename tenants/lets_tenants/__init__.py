@@ -20,7 +20,7 @@ def _open_federation_account(scheme: Any, **_: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from lets_tenants import cli
+    from lets_tenants import cli, directory
     from lets_tenants.accounts.api import blp as accounts
     from lets_tenants.demo import seed
     from lets_tenants.imports import cli as imports_cli
@@ -38,4 +38,5 @@ def init_app(app: Flask) -> None:
     invariants.register("ledger", check_ledger)
     demo_registry.register(10, "ledger", seed)
     cli.init_app(app)
+    directory.init_app(app)
     imports_cli.init_app(app)
