@@ -51,6 +51,11 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LETS_MAIL_OUTBOX": env.get("LETS_MAIL_OUTBOX") or None,
         "LETS_SMTP_URL": env.get("LETS_SMTP_URL") or None,
         "LETS_MAIL_FROM": env.get("LETS_MAIL_FROM") or None,
+        #: Where uploads (photos, printable directories) are kept (lets_platform.storage):
+        #: "local", in LETS_STORAGE_PATH (default <instance>/uploads).
+        "LETS_STORAGE": env.get("LETS_STORAGE") or "local",
+        "LETS_STORAGE_PATH": env.get("LETS_STORAGE_PATH") or None,
+        "LETS_PHOTO_MAX_BYTES": int(env.get("LETS_PHOTO_MAX_BYTES") or 5 * 1024 * 1024),
         #: Rate limits per client address (lets_platform.ratelimit): on unless turned off;
         #: counted in this storage, else in LETS_REDIS_URL's Redis, else in memory.
         "LETS_RATE_LIMITS_ENABLED": _flag(env.get("LETS_RATE_LIMITS_ENABLED"), default=True),

@@ -8,20 +8,19 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lets_platform import migrate
+    from lets_platform import jobs, migrate
+    from lets_platform.api import register
     from lets_tenants.directory import models  # noqa: F401
-    from lets_tenants.events import models as events  # noqa: F401
-    from lets_tenants.feedback import models as feedback  # noqa: F401
-    from lets_tenants.groups import models as groups  # noqa: F401
-    from lets_tenants.messages import models as messages  # noqa: F401
-    from lets_tenants.moderation import models as moderation  # noqa: F401
-    from lets_tenants.profiles import models as profiles  # noqa: F401
+    from lets_tenants.directory.api import blp as directory_api
+    from lets_tenants.directory.tasks import EVERY_SECONDS, remind_expiring
+    from lets_tenants.events import models as event_models  # noqa: F401
+    from lets_tenants.feedback import models as feedback_models  # noqa: F401
+    from lets_tenants.groups import models as group_models  # noqa: F401
+    from lets_tenants.messages import models as message_models  # noqa: F401
+    from lets_tenants.moderation import models as moderation_models  # noqa: F401
+    from lets_tenants.profiles.api import blp as profiles_api
 
     migrate.not_modelled("listings_fts", "ix_listings_search")
-    from lets_platform import jobs
-    from lets_platform.api import register
-    from lets_tenants.directory.api import blp as directory
-    from lets_tenants.directory.tasks import EVERY_SECONDS, remind_expiring
-
-    register(app, directory)
+    for blueprint in (directory_api, profiles_api):
+        register(app, blueprint)
     jobs.every(EVERY_SECONDS, remind_expiring)

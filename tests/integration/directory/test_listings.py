@@ -180,3 +180,19 @@ def test_filters_by_kind_category_and_owner(w):
     assert titles(category="food-and-drink") == ["Sourdough loaf"]
     assert titles(owner="alice") == ["Gardening help"]
     assert titles(q="sourd") == ["Sourdough loaf"]
+
+
+def test_the_owner_is_reminded_once_a_week_before_expiry_with_the_renewal_link(w):
+    from lets_platform.mail import read_outbox
+    from lets_tenants.directory.tasks import remind_expiring
+
+    soon = (date.today() + timedelta(days=5)).isoformat()
+    made = _list(w.as_["alice"], w.path, {"expires_on": soon})
+    _list(w.as_["bob"], w.path, {"title": "Not yet"})
+
+    remind_expiring.fn()
+    remind_expiring.fn()
+
+    mails = read_outbox()
+    assert [m["To"] for m in mails] == ["alice@wiltshire.test"]
+    assert f"/s/wiltshire/directory/listings/{made['id']}" in mails[0].get_content()
