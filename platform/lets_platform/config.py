@@ -11,6 +11,7 @@ RATE_LIMIT_SIZES = (
     "LETS_RATE_LIMIT_LOGIN",
     "LETS_RATE_LIMIT_OAUTH_TOKEN",
     "LETS_RATE_LIMIT_PASSWORD_RESET",
+    "LETS_RATE_LIMIT_MESSAGES",
 )
 
 #: Area packages loaded by the app factory, in order; each exposes ``init_app(app)``.
@@ -56,6 +57,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LETS_STORAGE": env.get("LETS_STORAGE") or "local",
         "LETS_STORAGE_PATH": env.get("LETS_STORAGE_PATH") or None,
         "LETS_PHOTO_MAX_BYTES": int(env.get("LETS_PHOTO_MAX_BYTES") or 5 * 1024 * 1024),
+        #: Messages one person may send in an hour, whatever their address.
+        "LETS_MESSAGES_PER_HOUR": int(env.get("LETS_MESSAGES_PER_HOUR") or 30),
         #: Rate limits per client address (lets_platform.ratelimit): on unless turned off;
         #: counted in this storage, else in LETS_REDIS_URL's Redis, else in memory.
         "LETS_RATE_LIMITS_ENABLED": _flag(env.get("LETS_RATE_LIMITS_ENABLED"), default=True),

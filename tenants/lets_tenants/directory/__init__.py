@@ -16,11 +16,11 @@ def init_app(app: Flask) -> None:
     from lets_tenants.events import models as event_models  # noqa: F401
     from lets_tenants.feedback import models as feedback_models  # noqa: F401
     from lets_tenants.groups import models as group_models  # noqa: F401
-    from lets_tenants.messages import models as message_models  # noqa: F401
+    from lets_tenants.messages.api import blp as messages_api
     from lets_tenants.moderation import models as moderation_models  # noqa: F401
     from lets_tenants.profiles.api import blp as profiles_api
 
     migrate.not_modelled("listings_fts", "ix_listings_search")
-    for blueprint in (directory_api, profiles_api):
+    for blueprint in (directory_api, profiles_api, messages_api):
         register(app, blueprint)
     jobs.every(EVERY_SECONDS, remind_expiring)
