@@ -3,7 +3,7 @@ search), profiles, messages and blocks, events and RSVPs, feedback, groups, repo
 printable-directory exports
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 
 The imports' ``offers`` become listings like any other: each is copied into ``listings``
 (an offer, visible to its scheme, in the category named like its free-text one, made if
@@ -23,7 +23,7 @@ from alembic import op
 import lets_platform.db
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -107,6 +107,10 @@ SWEEP: dict[tuple[str, str], Callable[[SimpleNamespace], list[Probe]]] = {
     ("DELETE", "/members/<handle>/roles/<role>"): lambda b: [
         ("/members/gita/roles/mediator", None, None, 404, "member_not_found"),
     ],
+    ("POST", "/members/<handle>/invitation"): lambda b: [
+        ("/members/gita/invitation", None, {}, 404, "member_not_found"),
+        ("/members/gita/invitation", None, {"email": "gita@example.org"}, 404, "member_not_found"),
+    ],
 }
 
 #: Routes whose probe needs more arranging, each with the test that sweeps it.
