@@ -13,14 +13,21 @@ def init_app(app: Flask) -> None:
     from lets_tenants.directory import models  # noqa: F401
     from lets_tenants.directory.api import blp as directory_api
     from lets_tenants.directory.tasks import EVERY_SECONDS, remind_expiring
-    from lets_tenants.events import models as event_models  # noqa: F401
-    from lets_tenants.feedback import models as feedback_models  # noqa: F401
-    from lets_tenants.groups import models as group_models  # noqa: F401
+    from lets_tenants.events.api import blp as events_api
+    from lets_tenants.feedback.api import blp as feedback_api
+    from lets_tenants.groups.api import blp as groups_api
     from lets_tenants.messages.api import blp as messages_api
     from lets_tenants.moderation import models as moderation_models  # noqa: F401
     from lets_tenants.profiles.api import blp as profiles_api
 
     migrate.not_modelled("listings_fts", "ix_listings_search")
-    for blueprint in (directory_api, profiles_api, messages_api):
+    for blueprint in (
+        directory_api,
+        profiles_api,
+        messages_api,
+        events_api,
+        feedback_api,
+        groups_api,
+    ):
         register(app, blueprint)
     jobs.every(EVERY_SECONDS, remind_expiring)

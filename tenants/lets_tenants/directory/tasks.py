@@ -43,7 +43,8 @@ def remind_one(listing: Listing) -> None:
         "it will lapse by itself.\n\n"
         f"The directory editor of {scheme.name}\n"
     )
-    send(message(owner.person.email, subject, body))
+    if owner.person.email:  # a paper member is reminded by the directory editor
+        send(message(owner.person.email, subject, body))
     listing.reminded_for = listing.expires_on
 
 

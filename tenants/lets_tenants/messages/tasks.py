@@ -32,4 +32,6 @@ def notify_recipient(message_id: int) -> None:
         f"{quoted}\n\nRead and reply at {base}/messages?with={address_of(sender)}\n\n"
         "If you do not want messages from this member, you can block them there.\n"
     )
-    send(mail_message(found.recipient.person.email, subject, body))
+    email = found.recipient.person.email
+    if email:  # a member known only on paper gets no mail
+        send(mail_message(email, subject, body))
