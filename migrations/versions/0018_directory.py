@@ -253,6 +253,7 @@ def upgrade() -> None:
     sa.Column('contact', sa.String(length=300), nullable=False),
     sa.Column('photo', sa.String(length=200), nullable=True),
     sa.Column('audience', sa.JSON(), nullable=False),
+    sa.Column('hidden', sa.Boolean(), nullable=False),
     sa.Column('updated_at', TS, nullable=False),
     sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_profiles_membership_id_memberships')),
     sa.ForeignKeyConstraint(['scheme_id'], ['schemes.id'], name=op.f('fk_profiles_scheme_id_schemes')),

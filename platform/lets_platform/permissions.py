@@ -82,6 +82,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "directory.list_own": EVERYONE - {REGIONAL_ORGANISER},
     "directory.edit_any": RUNS_SCHEME | {"directory_editor"},
     "directory.categories": RUNS_SCHEME | {"directory_editor"},
+    "directory.moderate": RUNS_SCHEME | {"directory_editor"},
 }
 
 #: OAuth scopes a relying party may ask for, with what the person is told on consent.
@@ -295,6 +296,7 @@ DESCRIPTIONS: dict[str, str] = {
     "directory.list_own": "list one's own offers and wants; post events; give feedback",
     "directory.edit_any": "list for a (paper) member; change, renew or withdraw any listing",
     "directory.categories": "add to the scheme's category tree",
+    "directory.moderate": "see reports; hide a reported item, contact its author, or dismiss",
 }
 
 

@@ -182,6 +182,7 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
         f"{S}/listings",
         {"kind": "offer", "title": "Eggs", "category": "other", "owner": "alice"},
     ),
+    "directory.moderate": lambda w: ("GET", f"{S}/reports", None),
     "directory.categories": lambda w: (
         "POST",
         f"{S}/categories",

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     from lets_tenants.feedback.api import blp as feedback_api
     from lets_tenants.groups.api import blp as groups_api
     from lets_tenants.messages.api import blp as messages_api
-    from lets_tenants.moderation import models as moderation_models  # noqa: F401
+    from lets_tenants.moderation.api import blp as moderation_api
     from lets_tenants.profiles.api import blp as profiles_api
 
     migrate.not_modelled("listings_fts", "ix_listings_search")
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         events_api,
         feedback_api,
         groups_api,
+        moderation_api,
     ):
         register(app, blueprint)
     jobs.every(EVERY_SECONDS, remind_expiring)

@@ -44,4 +44,6 @@ class Profile(Model):
     photo: Mapped[str | None] = mapped_column(String(200))
     #: field -> one of ``AUDIENCES``; a field missing here has its ``DEFAULT_AUDIENCE``.
     audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Hidden by a moderator: only the member and the scheme's editors see its fields.
+    hidden: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

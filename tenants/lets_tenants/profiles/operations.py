@@ -73,8 +73,8 @@ def relation(viewer: Viewer, member: Membership) -> str:
 
 
 def _sees(relation_: str, audience: str) -> bool:
-    if relation_ == "self":
-        return True
+    if relation_ in ("self", "hidden"):
+        return relation_ == "self"
     return AUDIENCES.index(audience) >= AUDIENCES.index(relation_)
 
 
@@ -93,6 +93,8 @@ def view_profile(scheme: Scheme, member: Membership, viewer: Viewer) -> ProfileV
     profile = profile_of(member)
     audience = audience_of(profile)
     stands = relation(viewer, member)
+    if profile is not None and profile.hidden and stands != "self":
+        stands = "hidden"
     fields = {
         f: (getattr(profile, f) if profile is not None else "")
         if _sees(stands, audience[f])
@@ -121,6 +123,7 @@ def _ensure(member: Membership) -> Profile:
         profile = Profile(
             scheme_id=member.scheme_id,
             membership_id=member.id,
+            hidden=False,
             audience={},
             area="",
             about="",
