@@ -32,3 +32,16 @@ def init_app(app: Flask) -> None:
     ):
         register(app, blueprint)
     jobs.every(EVERY_SECONDS, remind_expiring)
+    _pages(app)
+
+
+def _pages(app: Flask) -> None:
+    from lets_platform import web
+    from lets_tenants.directory import views as directory_pages
+    from lets_tenants.events import views as event_pages
+    from lets_tenants.groups import views as group_pages
+    from lets_tenants.messages import views as message_pages
+    from lets_tenants.profiles import views as profile_pages
+
+    for pages in (directory_pages, profile_pages, message_pages, event_pages, group_pages):
+        web.add_pages(app, pages.bp, *pages.NAV)

@@ -29,7 +29,7 @@ from lets_tenants.directory.schemas import (
 from lets_tenants.directory.viewer import viewer_everywhere, viewer_in
 
 blp = Blueprint(
-    "directory",
+    "listings",
     __name__,
     url_prefix=API_PREFIX,
     description="The directory: offers and wants, categories, search across schemes",

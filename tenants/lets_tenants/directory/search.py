@@ -52,6 +52,7 @@ class Hit:
     listing: Listing
     scheme: str
     decimals: int
+    unit: str
     rank: float
 
 
@@ -85,7 +86,7 @@ def search(
     the page and the next page's cursor (an offset)."""
     offset = _offset(cursor)
     query: Any = (
-        select(Listing, Scheme.slug, Scheme.currency_decimals)
+        select(Listing, Scheme.slug, Scheme.currency_decimals, Scheme.currency_name)
         .join(Scheme, Scheme.id == Listing.scheme_id)
         .where(listing_visible(viewer, Listing))
     )
@@ -99,7 +100,7 @@ def search(
     else:
         query = query.order_by(Listing.updated_at.desc(), Listing.id.desc())
     rows = db.session.execute(query.add_columns(rank).offset(offset).limit(limit + 1)).all()
-    hits = [Hit(listing, slug, places, float(r or 0)) for listing, slug, places, r in rows[:limit]]
+    hits = [Hit(row[0], row[1], row[2], row[3], float(row[4] or 0)) for row in rows[:limit]]
     return hits, str(offset + limit) if len(rows) > limit else None
 
 

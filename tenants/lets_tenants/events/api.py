@@ -17,7 +17,7 @@ from lets_tenants.events import operations as ops
 from lets_tenants.events.schemas import EventArgs, EventIn, EventOut, RsvpIn, event_out
 
 blp = Blueprint(
-    "events",
+    "scheme_events",
     __name__,
     url_prefix=API_PREFIX + "/schemes/<scheme>",
     description="A scheme's events, RSVPs and calendar feed",

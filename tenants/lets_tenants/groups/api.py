@@ -16,7 +16,7 @@ from lets_tenants.membership.models import Membership
 from lets_tenants.membership.operations import membership_of
 
 blp = Blueprint(
-    "groups",
+    "member_groups",
     __name__,
     url_prefix=API_PREFIX + "/schemes/<scheme>/groups",
     description="Groups of members: open or by invitation",

@@ -23,7 +23,9 @@ from lets_tenants.messages.schemas import (
     message_out,
 )
 
-blp = Blueprint("messages", __name__, url_prefix=API_PREFIX, description="Messages and blocks")
+blp = Blueprint(
+    "member_messages", __name__, url_prefix=API_PREFIX, description="Messages and blocks"
+)
 
 
 def _caller() -> Person:

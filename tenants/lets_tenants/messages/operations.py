@@ -225,3 +225,7 @@ def unblock(person: Person, member: str) -> None:
 def blocks_of(person: Person) -> list[Block]:
     own = [m.id for m in memberships_of(person)]
     return list(db.session.scalars(select(Block).where(Block.blocker_id.in_(own))))
+
+
+def blocked_member(found: Block) -> Membership:
+    return db.session.get_one(Membership, found.blocked_id)

@@ -20,7 +20,7 @@ from lets_tenants.profiles.photos import PhotoTypeInvalid
 from lets_tenants.profiles.schemas import ProfileIn, ProfileOut, profile_out
 
 blp = Blueprint(
-    "profiles",
+    "member_profiles",
     __name__,
     url_prefix=API_PREFIX + "/schemes/<scheme>/members/<handle>",
     description="Members' profiles, each field shown as its member chose",

@@ -27,7 +27,9 @@ from lets_tenants.profiles.models import (
     MAX_SKILLS,
     Profile,
 )
-from lets_tenants.profiles.photos import clean_photo, max_bytes
+from lets_tenants.profiles.photos import PhotoTypeInvalid, clean_photo, max_bytes
+
+__all__ = ["PhotoTypeInvalid"]
 
 AudienceInvalid = _error(
     "audience_invalid", 422, "Who sees a field is private, scheme, federation or public."

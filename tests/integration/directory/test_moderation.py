@@ -67,7 +67,7 @@ def test_a_report_reaches_the_queue_and_hiding_tells_the_author(w, run_jobs):
     assert "has been hidden" in to_alice[0]["Subject"]
     assert "Not a LETS offer" in to_alice[0].get_content()
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert ["report.made", "report.hide"] == [a for a in actions if a.startswith("report.")]
+    assert [a for a in actions if a.startswith("report.")] == ["report.made", "report.hide"]
 
 
 def test_dismissing_leaves_the_item_and_a_resolved_report_stays_resolved(w):
