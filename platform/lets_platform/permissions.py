@@ -83,6 +83,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "directory.edit_any": RUNS_SCHEME | {"directory_editor"},
     "directory.categories": RUNS_SCHEME | {"directory_editor"},
     "directory.moderate": RUNS_SCHEME | {"directory_editor"},
+    "directory.print": RUNS_SCHEME | COMMITTEE | {"directory_editor"},
 }
 
 #: OAuth scopes a relying party may ask for, with what the person is told on consent.
@@ -297,6 +298,7 @@ DESCRIPTIONS: dict[str, str] = {
     "directory.edit_any": "list for a (paper) member; change, renew or withdraw any listing",
     "directory.categories": "add to the scheme's category tree",
     "directory.moderate": "see reports; hide a reported item, contact its author, or dismiss",
+    "directory.print": "produce the printable directory (PDF or CSV)",
 }
 
 

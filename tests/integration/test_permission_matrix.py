@@ -183,6 +183,7 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
         {"kind": "offer", "title": "Eggs", "category": "other", "owner": "alice"},
     ),
     "directory.moderate": lambda w: ("GET", f"{S}/reports", None),
+    "directory.print": lambda w: ("GET", f"{S}/directory?format=csv", None),
     "directory.categories": lambda w: (
         "POST",
         f"{S}/categories",

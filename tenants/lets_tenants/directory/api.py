@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, jsonify
+from marshmallow import Schema, fields
+
 from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.auth import current_person
 from lets_platform.identity.models import Person
@@ -13,6 +16,7 @@ from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.context import scheme_for
 from lets_tenants.directory import categories as cats
 from lets_tenants.directory import operations as ops
+from lets_tenants.directory import printable
 from lets_tenants.directory import search as finder
 from lets_tenants.directory.schemas import (
     CategoryIn,
@@ -35,6 +39,7 @@ blp = Blueprint(
     description="The directory: offers and wants, categories, search across schemes",
 )
 READ = "directory.read"
+PRINT = "directory.print"
 
 
 def _filters(args: dict[str, Any]) -> finder.Filters:
@@ -159,3 +164,78 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
         viewer_everywhere(person), _filters(args), limit=args["limit"], cursor=args["cursor"]
     )
     return {"items": [_hit(h) for h in hits], "next_cursor": cursor}
+
+
+class DirectoryArgs(Schema):
+    format = fields.String(load_default="pdf")
+
+
+class ExportIn(Schema):
+    format = fields.String(load_default="pdf")
+
+
+class ExportOut(Schema):
+    id = fields.Integer()
+    format = fields.String()
+    state = fields.String()
+    done = fields.Integer()
+    total = fields.Integer()
+    file_url = fields.String(allow_none=True)
+
+
+def _export_out(slug: str, export: Any) -> dict[str, Any]:
+    url = f"{API_PREFIX}/schemes/{slug}/directory/exports/{export.id}/file"
+    return {
+        "id": export.id,
+        "format": export.format,
+        "state": export.state,
+        "done": export.done,
+        "total": export.total,
+        "file_url": url if export.state == "done" else None,
+    }
+
+
+def _file(slug: str, fmt: str, data: bytes) -> Response:
+    name = f"{slug}-directory.{fmt}"
+    return Response(
+        data,
+        mimetype=printable.MIMETYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@blp.route("/schemes/<scheme>/directory", methods=["GET"])
+@blp.arguments(DirectoryArgs, location="query")
+def printable_directory(args: dict[str, Any], scheme: str) -> Any:
+    """The printable directory as PDF or CSV; for a large scheme, 202 with an export to
+    follow (``.../directory/exports/{id}``) while a job makes it."""
+    person, found = scheme_for(scheme, PRINT)
+    fmt = printable.check_format(args["format"])
+    if printable.needs_job(found):
+        export = printable.request_export(found, fmt, person)
+        body = _export_out(found.slug, export)
+        location = f"{API_PREFIX}/schemes/{found.slug}/directory/exports/{export.id}"
+        return jsonify(body), 202, {"Location": location}
+    return _file(found.slug, fmt, printable.RENDER[fmt](found))
+
+
+@blp.route("/schemes/<scheme>/directory/exports", methods=["POST"])
+@blp.arguments(ExportIn)
+@blp.response(202, ExportOut)
+def request_export(body: dict[str, Any], scheme: str) -> dict[str, Any]:
+    person, found = scheme_for(scheme, PRINT)
+    return _export_out(found.slug, printable.request_export(found, body["format"], person))
+
+
+@blp.route("/schemes/<scheme>/directory/exports/<export_id>", methods=["GET"])
+@blp.response(200, ExportOut)
+def get_export(scheme: str, export_id: str) -> dict[str, Any]:
+    _, found = scheme_for(scheme, PRINT)
+    return _export_out(found.slug, printable.get_export(found, export_id))
+
+
+@blp.route("/schemes/<scheme>/directory/exports/<export_id>/file", methods=["GET"])
+def export_file(scheme: str, export_id: str) -> Response:
+    _, found = scheme_for(scheme, PRINT)
+    export = printable.get_export(found, export_id)
+    return _file(found.slug, export.format, printable.export_file(export))

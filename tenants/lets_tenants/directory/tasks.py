@@ -70,3 +70,11 @@ def remind_expiring() -> None:
         reminded += 1
     lapsed = expire_lapsed(now)
     log.info("directory: %d reminders sent, %d listings lapsed", reminded, lapsed)
+
+
+@actor(max_retries=3)
+def make_export(export_id: int) -> None:
+    """Make a printable directory (PDF or CSV) for a large scheme, with progress."""
+    from lets_tenants.directory.printable import run_export
+
+    run_export(export_id)
