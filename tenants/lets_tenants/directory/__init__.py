@@ -32,6 +32,10 @@ def init_app(app: Flask) -> None:
     ):
         register(app, blueprint)
     jobs.every(EVERY_SECONDS, remind_expiring)
+    from lets_platform import demo
+    from lets_tenants.directory.demo import seed
+
+    demo.register(45, "directory", seed)  # after the demo trades and clearing
     _pages(app)
 
 
