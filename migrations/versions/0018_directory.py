@@ -7,9 +7,9 @@ Revises: 0017
 
 The imports' ``offers`` become listings like any other: each is copied into ``listings``
 (an offer, visible to its scheme, in the category named like its free-text one, made if
-missing, or "Other"), then the table goes. Search: on PostgreSQL a GIN index over the
-``tsvector`` of title, tags and description (``directory.search`` uses the same
-expression); on SQLite an FTS5 table with external content kept by triggers. Every table
+missing, or "Other"), then the table goes. Search: on PostgreSQL a stored generated column
+``search_vector``, the weighted ``tsvector`` of title, tags and description, with a GIN
+index (ranking reads it instead of parsing the text again; no model has it); on SQLite an FTS5 table with external content kept by triggers. Every table
 is a tenant table with row-level security as 0002 does it; a message is seen by the
 schemes of both its sender and its recipient. (The search across schemes, like the
 federation's endpoints, opens every scheme to its request and filters in code.)
@@ -45,7 +45,7 @@ TENANT_TABLES = (
     "reports",
 )
 
-#: The expression the GIN index is built on; ``lets_tenants.directory.search`` repeats it.
+#: What the generated column ``search_vector`` holds.
 TSVECTOR = (
     "(setweight(to_tsvector('simple', title), 'A') || "
     "setweight(to_tsvector('simple', tags), 'B') || "
@@ -382,7 +382,11 @@ def upgrade() -> None:
 
     postgresql = op.get_bind().dialect.name == "postgresql"
     if postgresql:
-        op.execute(f"CREATE INDEX ix_listings_search ON listings USING gin ({TSVECTOR})")
+        op.execute(
+            f"ALTER TABLE listings ADD COLUMN search_vector tsvector "
+            f"GENERATED ALWAYS AS ({TSVECTOR}) STORED"
+        )
+        op.execute("CREATE INDEX ix_listings_search ON listings USING gin (search_vector)")
         _policies()
     else:
         for statement in FTS:

@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     from lets_tenants.moderation.api import blp as moderation_api
     from lets_tenants.profiles.api import blp as profiles_api
 
-    migrate.not_modelled("listings_fts", "ix_listings_search")
+    migrate.not_modelled("listings_fts", "ix_listings_search", "search_vector")
     for blueprint in (
         directory_api,
         profiles_api,

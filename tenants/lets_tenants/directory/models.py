@@ -2,7 +2,7 @@
 
 Offers brought in by imports are listings like any other (migration 0018 moved the old
 ``offers`` table into ``listings``). Search indexes live beside the table, outside the
-models: a GIN index over a ``tsvector`` expression on PostgreSQL, an FTS5 table kept by
+models: a generated ``tsvector`` column with a GIN index on PostgreSQL, an FTS5 table kept by
 triggers on SQLite (migration 0018; ``directory.search`` queries both).
 """
 

@@ -1,8 +1,8 @@
 """Full-text search over listings' titles, tags and descriptions, with filters.
 
-PostgreSQL: ``to_tsvector('simple', ...)`` weighted title > tags > description, matched
-against a prefix query (``garden:*`` finds "gardening"), ranked by ``ts_rank_cd``, served
-by the GIN index of migration 0018 (the expression here is the index's, word for word).
+PostgreSQL: the stored ``tsvector`` (``'simple'`` configuration, weighted title > tags >
+description) matched against a prefix query (``garden:*`` finds "gardening"), ranked by
+``ts_rank_cd``, served by the GIN index of migration 0018.
 SQLite: the FTS5 table ``listings_fts`` with prefix queries, ranked by ``bm25``. Either
 way the viewer's visibility rule (``viewer.listing_visible``) is part of the query.
 """
@@ -26,12 +26,9 @@ from lets_tenants.membership.models import Membership
 
 CursorInvalid = _error("cursor_invalid", 422, "The cursor is not one this API gave out.")
 
-#: The GIN index's expression (migration 0018), on the ``listings`` table.
-TSVECTOR = (
-    "(setweight(to_tsvector('simple', listings.title), 'A') || "
-    "setweight(to_tsvector('simple', listings.tags), 'B') || "
-    "setweight(to_tsvector('simple', listings.description), 'C'))"
-)
+#: The generated column of migration 0018 (PostgreSQL only; no model has it): the weighted
+#: ``tsvector`` of title, tags and description, with the GIN index ``ix_listings_search``.
+TSVECTOR = "listings.search_vector"
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 8
 
@@ -92,14 +89,15 @@ def search(
     )
     query = _filtered(query, filters)
     words = terms(filters.q)
-    rank: Any = literal(0.0)
+    rank: Any = literal(0.0).label("rank")
     if words:
         backend = db.session.get_bind().dialect.name
-        query, rank = (_postgres if backend == "postgresql" else _sqlite)(query, words)
-        query = query.order_by(rank.desc(), Listing.id.desc())
+        query, score = (_postgres if backend == "postgresql" else _sqlite)(query, words)
+        rank = score.label("rank")  # ordered by its label: computed once a row
+        query = query.add_columns(rank).order_by(rank.desc(), Listing.id.desc())
     else:
-        query = query.order_by(Listing.updated_at.desc(), Listing.id.desc())
-    rows = db.session.execute(query.add_columns(rank).offset(offset).limit(limit + 1)).all()
+        query = query.add_columns(rank).order_by(Listing.updated_at.desc(), Listing.id.desc())
+    rows = db.session.execute(query.offset(offset).limit(limit + 1)).all()
     hits = [Hit(row[0], row[1], row[2], row[3], float(row[4] or 0)) for row in rows[:limit]]
     return hits, str(offset + limit) if len(rows) > limit else None
 
