@@ -300,9 +300,8 @@ def main() -> None:
     with testing.postgres_database(testing.normalise_database_url(server)) as url:
         started = time.perf_counter()
         token, _ = seed(url, args.listings, args.schemes)
-        print(
-            f"seeded {args.listings} listings in {args.schemes} schemes in {time.perf_counter() - started:.0f} s"
-        )
+        took = time.perf_counter() - started
+        print(f"seeded {args.listings} listings in {args.schemes} schemes in {took:.0f} s")
         app = testing.make_app(url)
         raw = url.replace("+psycopg", "")
         with psycopg.connect(raw) as c:
@@ -364,16 +363,15 @@ def main() -> None:
             api_rate = concurrent(api_client, args.seconds)
             sql_rate = concurrent(sql_client, args.seconds)
         testing.dispose(app)
-    print(
-        f"API search   median {statistics.median(api_ms):7.2f} ms  p95 {p95(api_ms):7.2f} ms  4 clients {api_rate:7.1f}/s"
-    )
-    print(
-        f"direct SQL   median {statistics.median(sql_ms):7.2f} ms  p95 {p95(sql_ms):7.2f} ms  4 clients {sql_rate:7.1f}/s"
-    )
-    print(f"API / SQL at the median: {statistics.median(api_ms) / statistics.median(sql_ms):.2f}x")
-    print(
-        f"LIKE scan    median {statistics.median(like_ms):7.2f} ms  = {statistics.median(like_ms) / statistics.median(sql_ms):.1f}x the full-text query"
-    )
+    api_median, sql_median = statistics.median(api_ms), statistics.median(sql_ms)
+    like_median = statistics.median(like_ms)
+    for name, median, tail, rate in (
+        ("API search", api_median, p95(api_ms), api_rate),
+        ("direct SQL", sql_median, p95(sql_ms), sql_rate),
+    ):
+        print(f"{name:12} median {median:7.2f} ms  p95 {tail:7.2f} ms  4 clients {rate:7.1f}/s")
+    print(f"API / SQL at the median: {api_median / sql_median:.2f}x")
+    print(f"LIKE scan    median {like_median:7.2f} ms = {like_median / sql_median:.1f}x full text")
     print("plan uses the GIN index:", "ix_listings_search" in plan)
     print(plan)
 
