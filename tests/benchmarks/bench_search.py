@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import os
 import random
 import statistics
@@ -294,6 +295,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=400)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     server = os.environ.get(
         "LETS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
     )
