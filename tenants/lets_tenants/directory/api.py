@@ -56,7 +56,7 @@ def _filters(args: dict[str, Any]) -> finder.Filters:
 
 def _hit(hit: finder.Hit) -> dict[str, Any]:
     return {
-        **listing_out(hit.listing, hit.scheme, hit.decimals),
+        **listing_out(hit.listing, hit.scheme, hit.decimals, rendered=False),
         "scheme": hit.scheme,
         "rank": hit.rank,
     }

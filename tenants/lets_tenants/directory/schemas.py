@@ -78,13 +78,16 @@ class SearchPage(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
-def listing_out(listing: Listing, scheme_slug: str, decimals: int) -> dict[str, Any]:
-    return {
+def listing_out(
+    listing: Listing, scheme_slug: str, decimals: int, *, rendered: bool = True
+) -> dict[str, Any]:
+    """The listing's fields; ``description_html`` only when ``rendered`` (one listing, not
+    a page of search results)."""
+    out = {
         "id": listing.id,
         "kind": listing.kind,
         "title": listing.title,
         "description": listing.description,
-        "description_html": str(render_markdown(listing.description)),
         "category": listing.category.slug,
         "price": None if listing.price is None else format_amount(listing.price, decimals),
         "per_hour": listing.per_hour,
@@ -99,6 +102,9 @@ def listing_out(listing: Listing, scheme_slug: str, decimals: int) -> dict[str, 
         "created_at": listing.created_at,
         "updated_at": listing.updated_at,
     }
+    if rendered:
+        out["description_html"] = str(render_markdown(listing.description))
+    return out
 
 
 class CategoryIn(Schema):

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import column, func, literal, literal_column, or_, select, table
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defaultload
 
 from lets_platform.db import db
 from lets_platform.errors import _error
@@ -83,7 +83,7 @@ def search(
     the page and the next page's cursor (an offset)."""
     offset = _offset(cursor)
     query: Any = (
-        select(Listing, Scheme.slug, Scheme.currency_decimals, Scheme.currency_name)
+        select(Listing.id, Scheme.slug, Scheme.currency_decimals, Scheme.currency_name)
         .join(Scheme, Scheme.id == Listing.scheme_id)
         .where(listing_visible(viewer, Listing))
     )
@@ -97,8 +97,19 @@ def search(
         query = query.add_columns(rank).order_by(rank.desc(), Listing.id.desc())
     else:
         query = query.add_columns(rank).order_by(Listing.updated_at.desc(), Listing.id.desc())
+    # The page's ids first (narrow rows to sort), then those listings with their owners
+    # and categories: sorting every match with its joined rows cost more than the query.
     rows = db.session.execute(query.offset(offset).limit(limit + 1)).all()
-    hits = [Hit(row[0], row[1], row[2], row[3], float(row[4] or 0)) for row in rows[:limit]]
+    page = rows[:limit]
+    loaded = {
+        listing.id: listing
+        for listing in db.session.scalars(
+            select(Listing)
+            .where(Listing.id.in_([row[0] for row in page]))
+            .options(defaultload(Listing.owner).lazyload(Membership.person))
+        )
+    }
+    hits = [Hit(loaded[r[0]], r[1], r[2], r[3], float(r[4] or 0)) for r in page if r[0] in loaded]
     return hits, str(offset + limit) if len(rows) > limit else None
 
 
