@@ -31,6 +31,7 @@ from lets_tenants.directory.schemas import (
     listing_out,
 )
 from lets_tenants.directory.viewer import viewer_everywhere, viewer_in
+from lets_tenants.membership.operations import get_member
 
 blp = Blueprint(
     "listings",
@@ -82,6 +83,8 @@ def create_listing(body: dict[str, Any], scheme: str) -> dict[str, Any]:
 @blp.response(200, SearchPage)
 def list_listings(args: dict[str, Any], scheme: str) -> dict[str, Any]:
     person, found = scheme_for(scheme, READ)
+    if args["owner"]:
+        get_member(found, args["owner"])  # another scheme's handle is not found
     filters = _filters(args)
     filters.scheme = found.slug
     hits, cursor = finder.search(

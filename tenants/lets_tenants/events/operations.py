@@ -22,7 +22,7 @@ from lets_platform.tenancy.models import Scheme
 from lets_tenants.directory.text import DateInThePast, check_text
 from lets_tenants.directory.viewer import Viewer
 from lets_tenants.events.models import MAX_DESCRIPTION, MAX_LOCATION, MAX_TITLE, Event, Rsvp
-from lets_tenants.groups.operations import require_group_member
+from lets_tenants.groups.operations import find_group, require_group_member
 
 EventNotFound = _error("event_not_found", 404, "No such event that you can see.")
 EndsBeforeStart = _error("ends_before_start", 422, "An event cannot end before it starts.")
@@ -59,6 +59,8 @@ def create_event(
     group: int | None = None,
 ) -> Event:
     """A new event; none may start in the past."""
+    if group is not None:
+        find_group(scheme, group)  # another scheme's group is not found, whoever asks
     member = _member(viewer, scheme)
     title = check_text("title", title, MAX_TITLE, required=True)
     location = check_text("location", location, MAX_LOCATION, required=True)
@@ -142,8 +144,8 @@ def rsvp(scheme: Scheme, event_id: Any, viewer: Viewer, going: bool) -> EventVie
     """Going: a place if one is free, else the waiting list. Not going: the place (or the
     wait) is given up, and the first who waits gets the place. The event's row is locked
     so two RSVPs for the last place cannot both get it."""
-    member = _member(viewer, scheme)
     event = get_event(scheme, event_id, viewer, lock=True)
+    member = _member(viewer, scheme)
     if (event.ends_at or event.starts_at) < clock.now():
         raise EventOver()
     mine = db.session.scalar(

@@ -95,8 +95,8 @@ def add_member(body: dict[str, Any], scheme: str, group_id: str) -> dict[str, An
     """Your own handle joins (an open group, or one you were invited to); another's
     invites them (members of the group invite)."""
     person, found = scheme_for(scheme, "directory.list_own")
+    group = ops.get_group(found, group_id, membership_of(person, found))
     member = _me(person, found)
-    group = ops.get_group(found, group_id, member)
     ops.add_to_group(found, group, member, body["handle"], by=person)
     return _out(group, member)
 
@@ -105,7 +105,8 @@ def add_member(body: dict[str, Any], scheme: str, group_id: str) -> dict[str, An
 @blp.response(204)
 def leave(scheme: str, group_id: str, handle: str) -> None:
     person, found = scheme_for(scheme, "directory.list_own")
+    group = ops.get_group(found, group_id, membership_of(person, found))
     member = _me(person, found)
     if handle != member.handle:
         raise ops.NotInGroup("You may only take yourself out of a group.")
-    ops.leave_group(found, ops.get_group(found, group_id, member), member)
+    ops.leave_group(found, group, member)

@@ -30,7 +30,8 @@ InviteOnly = _error("invite_only", 403, "This group takes members by invitation 
 GroupVisibilityInvalid = _error("group_visibility_invalid", 422, "A group is open or invite.")
 
 
-def _get(scheme: Scheme, group_id: Any) -> Group:
+def find_group(scheme: Scheme, group_id: Any) -> Group:
+    """The scheme's group by id, whoever asks (another scheme's id is not found)."""
     try:
         gid = int(group_id)
     except (TypeError, ValueError):
@@ -53,7 +54,7 @@ def state_of(group: Group, member: Membership | None) -> str | None:
 
 def get_group(scheme: Scheme, group_id: Any, member: Membership | None) -> Group:
     """Open groups are seen by the scheme; invite-only ones by their members and invitees."""
-    group = _get(scheme, group_id)
+    group = find_group(scheme, group_id)
     if group.visibility == "invite" and state_of(group, member) is None:
         raise GroupNotFound(f"There is no group {group.id} in {scheme.slug} that you can see.")
     return group
