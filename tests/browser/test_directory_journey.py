@@ -13,6 +13,7 @@ from lets_tenants.messages.models import Message
 def _listing(client, **body):
     response = client.post("/schemes/wiltshire/listings", {"category": "other", **body})
     assert response.status_code == 201, response.json
+    return response.json["id"]
 
 
 def test_search_across_schemes_open_a_listing_and_message_its_owner(page, scheme_with_members):
@@ -62,15 +63,31 @@ def test_search_across_schemes_open_a_listing_and_message_its_owner(page, scheme
     )
 
 
-def test_the_community_pages_fit_a_phone(page, scheme_with_members):
+def _axe(page) -> list[str]:
+    """The page's accessibility violations by axe-core (rule id: the first element)."""
+    import pytest
+
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    results = axe.Axe().run(page)
+    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in results.response["violations"]]
+
+
+def test_the_community_pages_fit_a_phone_and_pass_axe(page, scheme_with_members):
     wiltshire = scheme_with_members("wiltshire")
-    _listing(wiltshire.as_["alice"], kind="offer", title="Bread", description="Sourdough")
-    wiltshire.as_["alice"].post(
-        "/schemes/wiltshire/events",
-        {"title": "Trading day", "starts_at": "2999-05-01T10:00:00+00:00", "location": "Hall"},
+    bread = _listing(wiltshire.as_["alice"], kind="offer", title="Bread", description="Sourdough")
+    event = (
+        wiltshire.as_["alice"]
+        .post(
+            "/schemes/wiltshire/events",
+            {"title": "Trading day", "starts_at": "2999-05-01T10:00:00+00:00", "location": "Hall"},
+        )
+        .json["id"]
     )
+    group = wiltshire.as_["olive"].post("/schemes/wiltshire/groups", {"name": "Growers"}).json["id"]
+    wiltshire.as_["alice"].post("/messages", {"to": "wiltshire/olive", "body": "Hello"})
     sign_in_page(page, wiltshire.people["olive"])
     page.wait_for_url("**/s/wiltshire/")
+    problems: list[str] = []
 
     for name, path in [
         ("directory-browse", "/s/wiltshire/directory"),
@@ -81,9 +98,16 @@ def test_the_community_pages_fit_a_phone(page, scheme_with_members):
         ("events", "/s/wiltshire/events"),
         ("groups", "/s/wiltshire/groups"),
         ("reports", "/s/wiltshire/directory/reports"),
+        ("listing", f"/s/wiltshire/directory/listings/{bread}"),
+        ("event", f"/s/wiltshire/events/{event}"),
+        ("event-new", "/s/wiltshire/events/new"),
+        ("group", f"/s/wiltshire/groups/{group}"),
+        ("messages", "/messages?with=wiltshire/alice"),
     ]:
         page.goto(path)
         assert page.locator("h1").count() == 1, path
+        problems.extend(f"{path}: {v}" for v in _axe(page))
         page.set_viewport_size({"width": 390, "height": 800})
         assert no_horizontal_scroll(page), path
         screenshot(page, name)
+    assert problems == []
