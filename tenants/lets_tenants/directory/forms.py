@@ -77,3 +77,7 @@ class ResolveForm(FlaskForm):
     note = TextAreaField(
         "Note to the author (optional for hide and dismiss)", render_kw={"rows": 3}
     )
+
+
+class PrintForm(FlaskForm):
+    """Only the CSRF token: the button pressed names the format."""

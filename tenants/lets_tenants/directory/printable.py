@@ -275,3 +275,13 @@ def export_file(export: DirectoryExport) -> bytes:
     if data is None:
         raise ExportNotFound("The file has gone; ask for a new one.")
     return data
+
+
+def recent_exports(scheme: Scheme, limit: int = 5) -> list[DirectoryExport]:
+    query = (
+        select(DirectoryExport)
+        .where(DirectoryExport.scheme_id == scheme.id)
+        .order_by(DirectoryExport.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from lets_platform import permissions, web
@@ -19,8 +19,16 @@ from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.context import scheme_for
 from lets_tenants.directory import categories as cats
 from lets_tenants.directory import operations as ops
+from lets_tenants.directory import printable
 from lets_tenants.directory import search as finder
-from lets_tenants.directory.forms import ListingForm, MessageForm, ReportForm, ResolveForm, refuse
+from lets_tenants.directory.forms import (
+    ListingForm,
+    MessageForm,
+    PrintForm,
+    ReportForm,
+    ResolveForm,
+    refuse,
+)
 from lets_tenants.directory.models import Listing
 from lets_tenants.directory.operations import ListingFields
 from lets_tenants.directory.text import render_markdown
@@ -36,6 +44,12 @@ NAV = (
     web.Nav("Directory", "directory.browse", order=20),
     web.Nav("My listings", "directory.mine", order=21),
     web.Nav("Reports", "directory.reports", group="organiser", action="directory.moderate"),
+    web.Nav(
+        "Printable directory",
+        "directory.printable_page",
+        group="organiser",
+        action="directory.print",
+    ),
 )
 
 
@@ -323,3 +337,45 @@ def resolve(scheme: str, report_id: int) -> Any:
 def _conversation_url(member: str) -> str:
     """The conversation page with ``member`` (``with`` is a keyword in Python)."""
     return url_for("messages.conversation") + "?" + urlencode({"with": member})
+
+
+@bp.route("/directory/print", methods=["GET", "POST"])
+@web.login_required
+def printable_page(scheme: str) -> Any:
+    """The printable directory: the file at once for a small scheme; for a large one a job
+    makes it and this page shows how far it got."""
+    person, found = scheme_for(scheme, "directory.print")
+    if request.method == "POST" and PrintForm().validate_on_submit():
+        fmt = request.form.get("format", "pdf")
+        try:
+            printable.check_format(fmt)
+        except LetsError:
+            abort(400)
+        if not printable.needs_job(found):
+            data = printable.RENDER[fmt](found)
+            return Response(
+                data,
+                mimetype=printable.MIMETYPES[fmt],
+                headers={
+                    "Content-Disposition": f'attachment; filename="{found.slug}-directory.{fmt}"'
+                },
+            )
+        printable.request_export(found, fmt, person)
+        flash("The directory is being made; this page shows how far it got.", "success")
+        return redirect(url_for("directory.printable_page", scheme=found.slug))
+    exports = printable.recent_exports(found)
+    return render_template("directory/print.html", scheme=found, exports=exports, form=PrintForm())
+
+
+@bp.route("/directory/print/<int:export_id>")
+@web.login_required
+def printable_file(scheme: str, export_id: int) -> Any:
+    _, found = scheme_for(scheme, "directory.print")
+    export = printable.get_export(found, export_id)
+    return Response(
+        printable.export_file(export),
+        mimetype=printable.MIMETYPES[export.format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{found.slug}-directory.{export.format}"'
+        },
+    )

@@ -191,3 +191,18 @@ def test_the_moderation_queue_hides_a_reported_listing(two, browser):
 
 def test_pages_need_a_sign_in(two, browser):
     assert browser.get("/s/wiltshire/directory").status_code == 302
+
+
+def test_the_printable_directory_page_gives_the_file(two, browser):
+    browser.sign_in(two.w.people["olive"])
+
+    response = browser.submit("/s/wiltshire/directory/print", {"format": "csv"})
+
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "Honey <b>jars</b>" in response.data.decode("utf-8-sig")
+
+
+def test_members_do_not_get_the_printable_directory(two, browser):
+    browser.sign_in(two.w.people["bob"])
+
+    assert browser.get("/s/wiltshire/directory/print").status_code == 403
