@@ -124,3 +124,22 @@ def test_a_sender_is_limited_per_hour(two, app, monkeypatch):
     assert_problem(
         carol.post("/messages", {"to": "wiltshire/bob", "body": "4"}), 429, "too_many_messages"
     )
+
+
+def test_messages_are_limited_per_client_address_too(two, ctx, monkeypatch):
+    import uuid
+
+    monkeypatch.setitem(ctx.config, "LETS_RATE_LIMITS_ENABLED", True)
+    monkeypatch.setitem(ctx.config, "LETS_RATE_LIMIT_MESSAGES", "2 per minute")
+    carol = two.b.as_["carol"]
+    address = "2001:db8::" + uuid.uuid4().hex[:4]
+    carol.client.environ_base["REMOTE_ADDR"] = address
+    try:
+        sent = [
+            carol.post("/messages", {"to": "wiltshire/alice", "body": f"{n}"}).status_code
+            for n in range(3)
+        ]
+    finally:
+        carol.client.environ_base.pop("REMOTE_ADDR", None)
+
+    assert sent == [201, 201, 429]

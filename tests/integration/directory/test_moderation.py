@@ -122,3 +122,20 @@ def test_a_profile_and_a_message_can_be_reported_and_hidden(w):
 
     assert w.as_["bob"].get(w.path + "/members/alice/profile").json["about"] is None
     assert w.as_["bob"].get("/messages").json["items"] == []
+
+
+def test_contacting_the_author_keeps_the_report_open_and_mails_them(w, run_jobs):
+    from lets_tenants.moderation.tasks import tell_author
+
+    made = _report(w.as_["bob"], w.path, id=w.listing["id"]).json
+    contacted = w.as_["edna"].post(
+        f"{w.path}/reports/{made['id']}/resolve",
+        {"action": "contact", "note": "Please give the price in WES units"},
+    )
+    run_jobs(tell_author)
+
+    assert contacted.json["state"] == "open"
+    mail = [m for m in read_outbox() if m["To"] == "alice@wiltshire.test"][0]
+    assert "Please give the price in WES units" in mail.get_content()
+    refused = w.as_["edna"].post(f"{w.path}/reports/{made['id']}/resolve", {"action": "contact"})
+    assert_problem(refused, 422, "text_missing")
