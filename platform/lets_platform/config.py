@@ -11,6 +11,7 @@ RATE_LIMIT_SIZES = (
     "LETS_RATE_LIMIT_LOGIN",
     "LETS_RATE_LIMIT_OAUTH_TOKEN",
     "LETS_RATE_LIMIT_PASSWORD_RESET",
+    "LETS_RATE_LIMIT_MESSAGES",
 )
 
 #: Area packages loaded by the app factory, in order; each exposes ``init_app(app)``.
@@ -60,6 +61,13 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LETS_MAIL_FROM": env.get("LETS_MAIL_FROM") or None,
         #: How many times the mail queue tries a mail before it gives up on it.
         "LETS_MAIL_MAX_ATTEMPTS": int(env.get("LETS_MAIL_MAX_ATTEMPTS") or 12),
+        #: Where uploads (photos, printable directories) are kept (lets_platform.storage):
+        #: "local", in LETS_STORAGE_PATH (default <instance>/uploads).
+        "LETS_STORAGE": env.get("LETS_STORAGE") or "local",
+        "LETS_STORAGE_PATH": env.get("LETS_STORAGE_PATH") or None,
+        "LETS_PHOTO_MAX_BYTES": int(env.get("LETS_PHOTO_MAX_BYTES") or 5 * 1024 * 1024),
+        #: Messages one person may send in an hour, whatever their address.
+        "LETS_MESSAGES_PER_HOUR": int(env.get("LETS_MESSAGES_PER_HOUR") or 30),
         #: Rate limits per client address (lets_platform.ratelimit): on unless turned off;
         #: counted in this storage, else in LETS_REDIS_URL's Redis, else in memory.
         "LETS_RATE_LIMITS_ENABLED": _flag(env.get("LETS_RATE_LIMITS_ENABLED"), default=True),

@@ -43,6 +43,22 @@ def downgrade(revision: str = "base") -> None:
     command.downgrade(alembic_config(), revision)
 
 
+#: Names of database objects the migrations make but no model describes (search indexes:
+#: SQLite's FTS5 tables, PostgreSQL's expression indexes); areas add theirs with
+#: :func:`not_modelled`, and the models-versus-migrations comparison leaves them out.
+NOT_MODELLED: set[str] = set()
+
+
+def not_modelled(*prefixes: str) -> None:
+    """Leave objects whose names start with one of ``prefixes`` out of the comparison."""
+    NOT_MODELLED.update(prefixes)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name`` hook: every object but those of :data:`NOT_MODELLED`."""
+    return not (name and any(name.startswith(prefix) for prefix in NOT_MODELLED))
+
+
 def protect(table: str, updatable: tuple[str, ...] | None = None) -> None:
     """Kept for areas that call it; the list lives in ``dbroles.APPEND_ONLY``."""
     dbroles.protect(table, updatable)

@@ -78,6 +78,12 @@ MATRIX: dict[str, frozenset[str]] = {
     "windup.choose_own": EVERYONE - {REGIONAL_ORGANISER},
     "windup.choose_on_behalf": RUNS_SCHEME | {"membership_secretary"},
     "pools.manage": frozenset(),
+    "directory.read": EVERYONE,
+    "directory.list_own": EVERYONE - {REGIONAL_ORGANISER},
+    "directory.edit_any": RUNS_SCHEME | {"directory_editor"},
+    "directory.categories": RUNS_SCHEME | {"directory_editor"},
+    "directory.moderate": RUNS_SCHEME | {"directory_editor"},
+    "directory.print": RUNS_SCHEME | COMMITTEE | {"directory_editor"},
 }
 
 #: OAuth scopes a relying party may ask for, with what the person is told on consent.
@@ -287,6 +293,12 @@ DESCRIPTIONS: dict[str, str] = {
     "windup.choose_own": "choose where one's own balance goes when the scheme winds up",
     "windup.choose_on_behalf": "record a member's choice of destination given on paper",
     "pools.manage": "create regional pools (they are also created when needed)",
+    "directory.read": "read the directory, profiles, events and groups; message, RSVP, report",
+    "directory.list_own": "list one's own offers and wants; post events; give feedback",
+    "directory.edit_any": "list for a (paper) member; change, renew or withdraw any listing",
+    "directory.categories": "add to the scheme's category tree",
+    "directory.moderate": "see reports; hide a reported item, contact its author, or dismiss",
+    "directory.print": "produce the printable directory (PDF or CSV)",
 }
 
 

@@ -240,6 +240,9 @@ class Api:
     def patch(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
         return self.call("PATCH", path, json=body, headers=self._headers(headers))
 
+    def delete(self, path: str, headers: dict[str, str] | None = None) -> Any:
+        return self.call("DELETE", path, headers=self._headers(headers))
+
 
 def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     """Assert ``response`` is a problem document with ``status`` and ``code``; return it."""

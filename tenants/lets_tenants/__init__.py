@@ -20,7 +20,7 @@ def _open_federation_account(scheme: Any, **_: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from lets_tenants import admin, cli, pages
+    from lets_tenants import admin, cli, directory, pages
     from lets_tenants.accounts.api import blp as accounts
     from lets_tenants.activity.api import blp as activity
     from lets_tenants.demo import seed
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     invariants.register("ledger", check_ledger)
     demo_registry.register(10, "ledger", seed)
     cli.init_app(app)
+    directory.init_app(app)
     imports_cli.init_app(app)
     pages.init_app(app)
     admin.init_app(app)
