@@ -240,7 +240,7 @@ def test_a_statement_range_ending_before_it_starts_is_named_beside_the_field(w, 
 
 
 def test_the_profile_shows_handle_and_limits(w, browser):
-    page = browser.get("/s/wiltshire/profile").text
+    page = browser.get("/s/wiltshire/membership").text
 
     assert "wiltshire/alice" in page and "-100.00 Wiltshire units" in page
 
@@ -248,8 +248,8 @@ def test_the_profile_shows_handle_and_limits(w, browser):
 def test_a_member_changes_their_name_and_their_account_title_follows(w, browser):
     from lets_tenants.accounts.operations import get_account
 
-    done = browser.submit("/s/wiltshire/profile", {"display_name": "Alice Archer"})
-    empty = browser.submit("/s/wiltshire/profile", {"display_name": "  "})
+    done = browser.submit("/s/wiltshire/membership", {"display_name": "Alice Archer"})
+    empty = browser.submit("/s/wiltshire/membership", {"display_name": "  "})
 
     assert done.status_code == 302
     assert empty.status_code == 422 and 'id="display_name-error"' in empty.text

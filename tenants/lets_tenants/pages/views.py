@@ -33,7 +33,7 @@ NAV = (
     web.Nav("Pay", "pay.pay", action="transfers.pay_own", order=20),
     web.Nav("Invoices", "invoices_pages.index", order=30),
     web.Nav("Statement", "statement.statement", order=40),
-    web.Nav("Profile", "member.profile", order=90),
+    web.Nav("Membership", "member.profile", order=90),
 )
 
 #: Roles whose holders a scheme's public page names as its contacts.
@@ -87,10 +87,11 @@ class NameForm(FlaskForm):
     )
 
 
-@bp.route("/profile", methods=["GET", "POST"])
+@bp.route("/membership", methods=["GET", "POST"])
 @web.login_required
 def profile(scheme: str) -> Any:
-    """The member's name, handle and limits; they change their name here."""
+    """The membership: name, handle, roles and limits; the member changes their name here
+    (the community profile, with area, skills and photo, is ``profiles.edit``)."""
     person, found, membership, account = my_account(scheme)
     form = NameForm(data={"display_name": membership.display_name})
     if form.validate_on_submit():
