@@ -93,7 +93,7 @@ def grant(role: str) -> None:
     with db.engine.begin() as connection:
         found = connection.execute(
             text(
-                "SELECT rolsuper OR rolbypassrls, pg_has_role(current_user, oid, 'MEMBER') "
+                "SELECT rolsuper OR rolbypassrls, pg_has_role(oid, current_user, 'MEMBER') "
                 "FROM pg_roles WHERE rolname = :r"
             ),
             {"r": role},
@@ -103,7 +103,8 @@ def grant(role: str) -> None:
         if found[0] or found[1]:
             raise PrivilegedRole(
                 f"the app role {role!r} must be an ordinary role other than the owner "
-                "(not superuser, no BYPASSRLS, not the role that runs the migrations)"
+                "(not superuser, no BYPASSRLS, neither the role that runs the migrations "
+                "nor a member of it)"
             )
         tables = set(
             connection.execute(

@@ -209,6 +209,8 @@ def _file(slug: str, fmt: str, data: bytes) -> Response:
 
 @blp.route("/schemes/<scheme>/directory", methods=["GET"])
 @blp.arguments(DirectoryArgs, location="query")
+@blp.media(200, "application/pdf", "text/csv", description="The printable directory")
+@blp.alt_response(202, schema=ExportOut, description="A large scheme's export, made by a job")
 def printable_directory(args: dict[str, Any], scheme: str) -> Any:
     """The printable directory as PDF or CSV; for a large scheme, 202 with an export to
     follow (``.../directory/exports/{id}``) while a job makes it."""
@@ -238,6 +240,7 @@ def get_export(scheme: str, export_id: str) -> dict[str, Any]:
 
 
 @blp.route("/schemes/<scheme>/directory/exports/<export_id>/file", methods=["GET"])
+@blp.media(200, "application/pdf", "text/csv", description="The finished export")
 def export_file(scheme: str, export_id: str) -> Response:
     _, found = scheme_for(scheme, PRINT)
     export = printable.get_export(found, export_id)

@@ -256,10 +256,15 @@ def run_export(export_id: int) -> None:
     export.finished_at = clock.now()
 
 
+def _row_id(text: str) -> bool:
+    """Whether ``text`` can be a row id: ASCII digits that fit a 64-bit key."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 def get_export(scheme: Scheme, export_id: Any) -> DirectoryExport:
     found = db.session.scalar(
         select(DirectoryExport).where(
-            DirectoryExport.id == (int(export_id) if str(export_id).isdigit() else -1),
+            DirectoryExport.id == (int(export_id) if _row_id(str(export_id)) else -1),
             DirectoryExport.scheme_id == scheme.id,
         )
     )

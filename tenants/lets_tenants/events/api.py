@@ -63,13 +63,15 @@ def rsvp(body: dict[str, Any], scheme: str, event_id: str) -> dict[str, Any]:
 
 
 @blp.route("/events.ics", methods=["GET"])
+@blp.media(200, "text/calendar", description="The coming events as iCalendar")
 def feed(scheme: str) -> Response:
     """The scheme's coming events as iCalendar, for calendar apps: with a bearer token, or
     with the subscription link's ``member`` and ``key`` (shown on the events page)."""
     member, key = request.args.get("member"), request.args.get("key")
     if member and key:
         found = get_scheme(scheme)
-        person = db.session.get(Person, int(member)) if member.isdigit() else None
+        digits = member.isascii() and member.isdigit() and len(member) <= 18
+        person = db.session.get(Person, int(member)) if digits else None
         if person is None or not ops.key_matches(person, found, key):
             raise NotFound("No such calendar.")
     else:

@@ -73,3 +73,18 @@ def test_a_large_scheme_gets_its_directory_from_a_job_with_progress(w, monkeypat
     assert (done["state"], done["done"], done["total"]) == ("done", 3, 3)
     file = w.as_["olive"].get(done["file_url"][len("/api/v1") :])
     assert b"Lawn mowing" in file.data
+
+
+def test_an_export_id_beyond_any_row_is_not_found_and_the_media_are_documented(w, app):
+    """Schemathesis found both: a 31-digit id overflowed the key (500 on PostgreSQL), and
+    the PDF, CSV and iCalendar answers were undocumented."""
+    huge = "9" * 31
+    for tail in ("", "/file"):
+        response = w.as_["olive"].get(f"{w.path}/directory/exports/{huge}{tail}")
+        assert_problem(response, 404, "export_not_found")
+    spec = app.test_client().get("/api/v1/openapi.json").json["paths"]
+    printed = spec["/api/v1/schemes/{scheme}/directory"]["get"]["responses"]
+    assert {"application/pdf", "text/csv"} <= set(printed["200"]["content"])
+    assert "202" in printed
+    feed = spec["/api/v1/schemes/{scheme}/events.ics"]["get"]["responses"]["200"]["content"]
+    assert "text/calendar" in feed
