@@ -28,6 +28,7 @@ SCHEME_ROLES: dict[str, str] = {
     "vice_chair": "Vice-chair (committee)",
     "secretary": "Secretary (committee)",
     "treasurer": "Treasurer (committee)",
+    "committee_member": "Committee member (elected, no office)",
     "organiser": "Organiser (runs the scheme)",
     "coordinator": "Coordinator (administration)",
     "membership_secretary": "Membership secretary (administration)",
@@ -35,15 +36,17 @@ SCHEME_ROLES: dict[str, str] = {
     "events_organiser": "Events organiser (administration)",
     "local_organiser": "Local organiser of a branch or neighbourhood group (administration)",
     "project_administrator": "Project administrator (administration)",
-    "mediator": "Mediator",
+    "mediator": "Mediator (mediation group)",
 }
 #: Granted for one regional network (``RoleGrant.network_id``).
 REGIONAL_ORGANISER = "regional_organiser"
-COMMITTEE = frozenset({"chair", "vice_chair", "secretary", "treasurer"})
+COMMITTEE = frozenset({"chair", "vice_chair", "secretary", "treasurer", "committee_member"})
 RUNS_SCHEME = frozenset({"organiser", "coordinator"})
 EVERYONE = frozenset(SCHEME_ROLES) | {REGIONAL_ORGANISER}
 MONEY = RUNS_SCHEME | {"treasurer"}
 OVERSIGHT = MONEY | {"chair", "vice_chair", "mediator", REGIONAL_ORGANISER}
+#: Everyone who holds a membership of the scheme (every scheme role but the regional one).
+MEMBERS = EVERYONE - {REGIONAL_ORGANISER}
 
 #: action -> roles that may do it. The national administrator may do everything.
 MATRIX: dict[str, frozenset[str]] = {
@@ -78,6 +81,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "windup.choose_own": EVERYONE - {REGIONAL_ORGANISER},
     "windup.choose_on_behalf": RUNS_SCHEME | {"membership_secretary"},
     "pools.manage": frozenset(),
+    # The constitution and what it governs (lets_tenants.constitution and its areas)
+    "constitution.read": EVERYONE,
+    "constitution.change": COMMITTEE,
 }
 
 #: OAuth scopes a relying party may ask for, with what the person is told on consent.
@@ -122,6 +128,13 @@ ACTION_SCOPES: dict[str, str] = {
     "windup.choose_own": "ledger:write",
     "windup.choose_on_behalf": "scheme:admin",
     "pools.manage": "scheme:admin",
+    "constitution.read": "ledger:read",
+    "meetings.read": "ledger:read",
+    "meetings.submit_item": "ledger:write",
+    "ballots.vote": "ledger:write",
+    "egm.sign": "ledger:write",
+    "disputes.raise": "ledger:write",
+    "claims.submit": "ledger:write",
 }
 
 
@@ -287,6 +300,23 @@ DESCRIPTIONS: dict[str, str] = {
     "windup.choose_own": "choose where one's own balance goes when the scheme winds up",
     "windup.choose_on_behalf": "record a member's choice of destination given on paper",
     "pools.manage": "create regional pools (they are also created when needed)",
+    "constitution.read": "read the constitution: text, parameters with clauses, history",
+    "constitution.change": "change what the constitution leaves to the committee (fees, limits)",
+    "meetings.read": "read meetings, agendas, attendance, minutes, motions and ballots",
+    "meetings.manage": "schedule meetings, record attendance and minutes, put motions and ballots",
+    "meetings.submit_item": "submit an item for a general meeting's agenda",
+    "ballots.vote": "vote (for oneself, or for the organisation one represents)",
+    "egm.sign": "sign a request for an extraordinary general meeting",
+    "applications.decide": "approve or reject applications to join",
+    "fees.record": "charge membership fees and record sterling fees paid",
+    "members.terminate": "terminate a membership for a serious breach",
+    "appeals.decide": "decide an appeal against termination (the mediation group)",
+    "disputes.raise": "raise a dispute with a member or the administration",
+    "disputes.handle": "record how a dispute was handled and its outcome (mediation group)",
+    "budgets.manage": "set committee budgets over central accounts",
+    "claims.submit": "submit a claim for wages or for attending a meeting",
+    "claims.approve": "approve claims (and authorise payment for attending meetings)",
+    "statements.annual": "the annual statement of the local-currency accounts (PDF, CSV)",
 }
 
 

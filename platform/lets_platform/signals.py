@@ -4,5 +4,6 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: Sent with ``scheme=<Scheme>, actor=<Person|None>`` after a scheme is provisioned (flushed).
+#: Sent with ``scheme=<Scheme>, actor=<Person|None>, template=<str|None>`` (the
+#: constitution template) after a scheme is provisioned (flushed).
 scheme_provisioned = _signals.signal("scheme-provisioned")

@@ -39,3 +39,6 @@ def init_app(app: Flask) -> None:
     demo_registry.register(10, "ledger", seed)
     cli.init_app(app)
     imports_cli.init_app(app)
+    from lets_tenants import constitution
+
+    constitution.init_app(app)

@@ -171,6 +171,12 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
         {"accounts": "handle,display_name,email,balance\nnew,N,n@example.org,0\n", "dry_run": True},
     ),
     "pools.manage": lambda w: ("POST", "/pools", {"network": "south-west"}),
+    "constitution.read": lambda w: ("GET", f"{S}/constitution", None),
+    "constitution.change": lambda w: (
+        "POST",
+        f"{S}/constitution/committee-changes",
+        {"changes": {"fee_local": f"{uuid.uuid4().int % 1000}.01"}},
+    ),
     "windup.decide": lambda w: ("POST", f"{S}/wind-up", _wind_up_ballot(w)),
     "windup.read": lambda w: (_winding_up(w), ("GET", f"{S}/wind-up", None))[1],
     "windup.choose_own": lambda w: (

@@ -25,6 +25,10 @@ class SchemeIn(Schema):
     rate = fields.String(load_default="1", metadata={"description": "units per federation unit"})
     default_min_balance = fields.String(load_default="0")
     default_max_balance = fields.String(load_default=None)
+    constitution = fields.String(
+        load_default=None,
+        metadata={"description": "template: wiltshire, bright, london or model (default)"},
+    )
 
 
 class NetworkIn(Schema):
