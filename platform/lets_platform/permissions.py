@@ -84,6 +84,15 @@ MATRIX: dict[str, frozenset[str]] = {
     # The constitution and what it governs (lets_tenants.constitution and its areas)
     "constitution.read": EVERYONE,
     "constitution.change": COMMITTEE,
+    "meetings.read": EVERYONE,
+    "meetings.manage": COMMITTEE | {"organiser"},
+    "meetings.submit_item": MEMBERS,
+    "ballots.vote": MEMBERS,
+    "egm.sign": MEMBERS,
+    "applications.decide": RUNS_SCHEME | {"membership_secretary"},
+    "fees.record": RUNS_SCHEME | {"membership_secretary", "treasurer"},
+    "members.terminate": COMMITTEE,
+    "appeals.decide": frozenset({"mediator"}),
 }
 
 #: OAuth scopes a relying party may ask for, with what the person is told on consent.

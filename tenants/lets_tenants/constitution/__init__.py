@@ -26,9 +26,18 @@ def init_app(app: Flask) -> None:
     from lets_tenants.constitution import models as _constitution  # noqa: F401
     from lets_tenants.constitution.api import blp as constitution
     from lets_tenants.governance import models as _governance  # noqa: F401
+    from lets_tenants.governance import notify  # noqa: F401  (declares the mail actor)
+    from lets_tenants.governance.api import blp as governance
     from lets_tenants.joining import models as _joining  # noqa: F401
 
     register(app, constitution)
+    register(app, governance)
+    from lets_platform import jobs
+    from lets_tenants.governance.tasks import EVERY, governance_sweep
+    from lets_tenants.joining.api import blp as joining
+
+    register(app, joining)
+    jobs.every(EVERY, governance_sweep)
     scheme_provisioned.connect(_adopt_template)
     migrate.protect("constitution_versions", ())  # a change is a new version
     migrate.protect("votes", ())  # a vote is never changed
