@@ -93,6 +93,12 @@ MATRIX: dict[str, frozenset[str]] = {
     "fees.record": RUNS_SCHEME | {"membership_secretary", "treasurer"},
     "members.terminate": COMMITTEE,
     "appeals.decide": frozenset({"mediator"}),
+    "disputes.raise": MEMBERS,
+    "disputes.handle": frozenset({"mediator"}),
+    "budgets.manage": COMMITTEE,
+    "claims.submit": MEMBERS,
+    "claims.approve": COMMITTEE,
+    "statements.annual": MONEY | COMMITTEE,
 }
 
 #: OAuth scopes a relying party may ask for, with what the person is told on consent.

@@ -157,6 +157,53 @@ def _appealed_termination(world: dict[str, Any]) -> int:
     return termination.id
 
 
+def _budget(world: dict[str, Any]) -> int:
+    from lets_tenants.claims.operations import create_budget
+
+    today = date.today()
+    budget = create_budget(
+        world["scheme"],
+        account="fund",
+        purpose="Admin",
+        amount="50.00",
+        period_start=today - timedelta(days=1),
+        period_end=today + timedelta(days=300),
+        actor=None,
+    )
+    db.session.commit()
+    return budget.id
+
+
+def _claim(world: dict[str, Any]) -> int:
+    from lets_tenants.claims.operations import submit
+    from lets_tenants.membership.operations import get_member
+
+    claim = submit(
+        world["scheme"],
+        budget=_budget(world),
+        kind="wage",
+        amount="1.00",
+        description="Newsletter",
+        actor=get_member(world["scheme"], "alice").person,
+    )
+    db.session.commit()
+    return claim.id
+
+
+def _dispute(world: dict[str, Any]) -> int:
+    from lets_tenants.claims.disputes import raise_dispute
+    from lets_tenants.membership.operations import get_member
+
+    dispute = raise_dispute(
+        world["scheme"],
+        description="Eggs never came",
+        against="bob",
+        actor=get_member(world["scheme"], "alice").person,
+    )
+    db.session.commit()
+    return dispute.id
+
+
 #: action -> how to exercise it: (method, path, body), built from the world
 OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
     "scheme.provision": lambda w: (
@@ -279,6 +326,34 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
         f"{S}/members/{_new_member(w)}/termination",
         {"reason": "Serious breach"},
     ),
+    "budgets.manage": lambda w: (
+        "POST",
+        f"{S}/budgets",
+        {
+            "account": "fund",
+            "purpose": "Admin",
+            "amount": "10.00",
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+        },
+    ),
+    "claims.submit": lambda w: (
+        "POST",
+        f"{S}/claims",
+        {"budget": _budget(w), "amount": "1.00", "description": "Newsletter"},
+    ),
+    "claims.approve": lambda w: ("POST", f"{S}/claims/{_claim(w)}/approve", {}),
+    "statements.annual": lambda w: ("GET", f"{S}/annual-statement?year=2026", None),
+    "disputes.raise": lambda w: (
+        "POST",
+        f"{S}/disputes",
+        {"description": "Slow to pay", "against": "alice"},
+    ),
+    "disputes.handle": lambda w: (
+        "POST",
+        f"{S}/disputes/{_dispute(w)}/handling",
+        {"state": "in_mediation", "note": "Spoke to both"},
+    ),
     "appeals.decide": lambda w: (
         "POST",
         f"{S}/terminations/{_appealed_termination(w)}/decision",
@@ -356,7 +431,12 @@ HIDDEN = {
 
 #: What only a member of the scheme does: the national administrator, who holds no
 #: membership, is refused by name (one member, one vote).
-MEMBERS_ONLY = {"ballots.vote": "no_vote", "egm.sign": "no_vote"}
+MEMBERS_ONLY = {
+    "ballots.vote": "no_vote",
+    "egm.sign": "no_vote",
+    "claims.submit": "not_a_member",
+    "disputes.raise": "not_a_member",
+}
 
 
 def _refused(action: str, response: Any) -> bool:

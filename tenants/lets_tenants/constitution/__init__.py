@@ -37,6 +37,9 @@ def init_app(app: Flask) -> None:
     from lets_tenants.joining.api import blp as joining
 
     register(app, joining)
+    from lets_tenants.claims.api import blp as claims
+
+    register(app, claims)
     jobs.every(EVERY, governance_sweep)
     scheme_provisioned.connect(_adopt_template)
     migrate.protect("constitution_versions", ())  # a change is a new version
