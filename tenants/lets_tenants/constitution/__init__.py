@@ -41,6 +41,10 @@ def init_app(app: Flask) -> None:
 
     register(app, claims)
     jobs.every(EVERY, governance_sweep)
+    from lets_platform import demo
+    from lets_tenants.constitution.demo import seed
+
+    demo.register(15, "constitutions", seed)  # after the ledger's schemes and members
     scheme_provisioned.connect(_adopt_template)
     migrate.protect("constitution_versions", ())  # a change is a new version
     migrate.protect("votes", ())  # a vote is never changed
