@@ -25,13 +25,14 @@ from lets_platform.tenancy.models import Scheme
 from lets_tenants.constitution import parameters as params
 from lets_tenants.constitution import rules
 from lets_tenants.constitution.operations import Rule, adopt_motion, rule
+from lets_tenants.governance.committee import committee_members
 from lets_tenants.governance.egm import NoVote
 from lets_tenants.governance.meetings import MeetingWrongState, attendance
 from lets_tenants.governance.models import Ballot, Meeting, Vote
 from lets_tenants.joining.models import Standing
 from lets_tenants.joining.operations import electorate, has_vote
 from lets_tenants.membership.models import Membership
-from lets_tenants.membership.operations import get_member, membership_of
+from lets_tenants.membership.operations import get_member, membership_of, role_holders
 
 BallotNotFound = _error("ballot_not_found", 404, "No such motion or ballot in this scheme.")
 BallotClosed = _error("ballot_closed", 409, "Voting has closed.")
@@ -45,6 +46,11 @@ MeetingMayNotChange = _error(
 WindUpNeedsBallot = _error(
     "wind_up_needs_ballot", 409, "The constitution winds the scheme up only by a ballot."
 )
+NotAVotingMember = _error(
+    "not_a_voting_member", 409, "Members attend committee meetings but do not vote there."
+)
+#: Roles besides the committee's that vote at committee meetings (WES 6(h), Bright 7.9).
+VOTING_AT_COMMITTEE = frozenset({"organiser", "coordinator", "mediator"})
 ChoiceInvalid = _error("choice_invalid", 422, "A vote is for, against or abstain.")
 
 PURPOSES = ("general", "constitution_change", "wind_up")
@@ -220,7 +226,7 @@ def vote(
     if not has_vote(scheme, voter):
         raise NoVote(f"{voter.handle} has no vote (not in good standing).")
     if ballot.meeting_id is not None:
-        _check_present(ballot, voter)
+        _check_present(scheme, ballot, voter)
     cast = Vote(
         scheme_id=scheme.id,
         ballot_id=ballot.id,
@@ -237,11 +243,26 @@ def vote(
     return cast
 
 
-def _check_present(ballot: Ballot, voter: Membership) -> None:
+def _check_present(scheme: Scheme, ballot: Ballot, voter: Membership) -> None:
     meeting = db.session.get_one(Meeting, ballot.meeting_id)
     present = {a.membership_id for a in attendance(meeting) if a.presence == "present"}
     if voter.id not in present:
         raise NotPresent(f"{voter.handle} is not recorded present at the meeting.")
+    if meeting.kind == "committee" and voter.id not in _committee_voters(scheme):
+        raise NotAVotingMember(
+            f"{voter.handle} may attend and contribute but not vote at a committee meeting "
+            "(WES 6(d), Bright 7.4).",
+        )
+
+
+def _committee_voters(scheme: Scheme) -> set[int]:
+    """Who votes at a committee meeting: the committee, and the administration's and the
+    mediators' people who attend (WES 6(h), Bright 7.9)."""
+    voters = {m.id for m in committee_members(scheme)}
+    for membership, grant in role_holders(scheme):
+        if grant.role in VOTING_AT_COMMITTEE:
+            voters.add(membership.id)
+    return voters
 
 
 def count(scheme: Scheme, ballot: Ballot) -> rules.Count:

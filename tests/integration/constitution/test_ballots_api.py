@@ -81,15 +81,30 @@ def test_an_organisational_member_votes_once_through_its_representative(governed
 
 def test_a_motion_is_voted_by_those_present(governed, fake_clock):
     world = governed("wiltshire", members=2)
-    meeting = _meeting(world, "committee", fake_clock, ["chair", "sec", "tres", "m1"])
+    meeting = _meeting(world, "agm", fake_clock, ["chair", "sec", "tres", "m1"])
     motion = (
         world.as_["sec"]
         .post(f"{world.path}/ballots", {"question": "Publish the newsletter", "meeting": meeting})
         .json
     )
 
-    assert _vote(world, motion["id"], "m1", "for").status_code == 201
+    first = _vote(world, motion["id"], "m1", "for")
+    assert first.status_code == 201, first.json
     assert_problem(_vote(world, motion["id"], "m2", "for"), 409, "not_present")
+
+
+def test_members_attend_committee_meetings_but_do_not_vote_wes_6d(governed, fake_clock):
+    world = governed("wiltshire", members=1)
+    meeting = _meeting(world, "committee", fake_clock, ["chair", "sec", "tres", "m1", "olive"])
+    motion = (
+        world.as_["sec"]
+        .post(f"{world.path}/ballots", {"question": "Publish the newsletter", "meeting": meeting})
+        .json
+    )
+
+    assert _vote(world, motion["id"], "chair", "for").status_code == 201
+    assert _vote(world, motion["id"], "olive", "for").status_code == 201  # administration
+    assert_problem(_vote(world, motion["id"], "m1", "for"), 409, "not_a_voting_member")
 
 
 def test_wes_changes_its_constitution_at_an_agm_by_two_thirds_after_consultation(
