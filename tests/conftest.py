@@ -205,3 +205,24 @@ def fake_clock(ctx: Flask) -> Iterator[clock.FakeClock]:
     clock.install(ctx, fake)
     yield fake
     clock.install(ctx, None)
+
+
+@pytest.fixture
+def browser(ctx: Flask) -> Any:
+    """A browser on the test client (``lets_platform.web.testing.Browser``): ``sign_in``,
+    ``submit`` a form with its CSRF token, ``get``."""
+    from lets_platform.web.testing import Browser
+
+    return Browser(ctx)
+
+
+@pytest.fixture
+def outbox(ctx: Flask) -> Iterator[Callable[[], list[Any]]]:
+    """The mails sent during the test (the outbox sender), oldest first."""
+    import shutil
+
+    from lets_platform import mail
+
+    shutil.rmtree(mail.outbox_path(), ignore_errors=True)
+    yield mail.read_outbox
+    shutil.rmtree(mail.outbox_path(), ignore_errors=True)

@@ -7,9 +7,10 @@ one set of handlers turns them, and every other failure, into problem documents.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, ClassVar
 
-from flask import Flask, Response, has_request_context, json, request
+from flask import Flask, Response, current_app, has_request_context, json, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -168,23 +169,36 @@ def http_problem(exc: HTTPException) -> dict[str, Any]:
     return problem(status, code, exc.name, str(detail), **extra)
 
 
+#: Where the web pages put their renderer of problems as HTML pages for browsers.
+PAGE_RENDERER = "lets_error_page"
+PageRenderer = Callable[[dict[str, Any]], Response | None]
+
+
+def answer(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    """The problem as problem+json, or as an HTML page when a browser asked for a page
+    (the renderer ``lets_platform.web`` installs decides; the API always gets JSON)."""
+    render: PageRenderer | None = current_app.extensions.get(PAGE_RENDERER)
+    page = render(body) if render is not None and has_request_context() else None
+    return page if page is not None else problem_response(body, headers)
+
+
 def register_handlers(app: Flask) -> None:
     @app.errorhandler(LetsError)
     def _lets_error(exc: LetsError) -> Response:
-        return problem_response(exc.to_problem(), exc.headers())
+        return answer(exc.to_problem(), exc.headers())
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
-        return problem_response(http_problem(exc))
+        return answer(http_problem(exc))
 
     @app.errorhandler(OperationalError)
     def _db_down(exc: DBAPIError) -> Response:
         log.warning("database unavailable: %s", exc)
-        return problem_response(TemporarilyUnavailable().to_problem())
+        return answer(TemporarilyUnavailable().to_problem())
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unexpected error")
-        return problem_response(
+        return answer(
             problem(500, "internal_error", "Internal error", "Something went wrong; it was logged.")
         )

@@ -5,11 +5,14 @@
 read them; ``smtp`` sends through the server of ``LETS_SMTP_URL``
 (``smtp://user:password@host:587`` with STARTTLS, ``smtps://...:465`` for TLS from the
 start). Senders are a registry, so another (an HTTP mail API) is one function away.
-Send from a job (``jobs.send_after_commit``), never inside a request's transaction.
+Send from a job (``jobs.send_after_commit``), never inside a request's transaction; a
+mail that carries a secret (a one-time link) leaves by ``send_after_commit`` instead, so
+that the secret is never written to the job queue.
 """
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import uuid
 from collections.abc import Callable
@@ -21,8 +24,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
+from lets_platform.db import db
 from lets_platform.errors import _error
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SENDER = "outbox"
 DEFAULT_FROM = "lets hub <no-reply@lets.invalid>"
@@ -63,6 +71,33 @@ def send(mail: EmailMessage) -> None:
     if name not in _senders:
         raise MailNotConfigured(f"LETS_MAIL_SENDER={name!r} is not one of {sorted(_senders)}.")
     _senders[name](mail)
+
+
+_AFTER_COMMIT = "lets_mail_after_commit"
+
+
+def send_after_commit(mail: EmailMessage) -> None:
+    """Send ``mail`` in this process once the current transaction commits; dropped if it
+    rolls back. A failed send is logged, not raised (the request has succeeded): the
+    person asks again (a new link), as they would for a lost mail."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    db.session().info.setdefault(_AFTER_COMMIT, []).append((app, mail))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_queued(session: Session) -> None:
+    for app, mail in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            with app.app_context():
+                send(mail)
+        except Exception:
+            log.exception("could not send mail %r to %s", mail["Subject"], mail["To"])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_queued(session: Session, previous: SessionTransaction) -> None:
+    if previous.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def outbox_path() -> Path:

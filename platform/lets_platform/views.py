@@ -13,8 +13,19 @@ bp = Blueprint("hub", __name__, template_folder="templates")
 
 @bp.route("/")
 def home() -> str:
-    schemes = db.session.scalars(select(Scheme).order_by(Scheme.name)).all()
-    return render_template("home.html", schemes=schemes)
+    """Schemes by region (regional pools are not schemes one joins; closed ones are gone)."""
+    schemes = db.session.scalars(
+        select(Scheme)
+        .where(Scheme.kind == "scheme", Scheme.status != "closed")
+        .order_by(Scheme.name)
+    ).all()
+    regions: dict[str, list[Scheme]] = {}
+    for scheme in schemes:
+        regions.setdefault(scheme.network.name if scheme.network else "Other schemes", []).append(
+            scheme
+        )
+    ordered = sorted(regions.items(), key=lambda item: (item[0] == "Other schemes", item[0]))
+    return render_template("home.html", regions=ordered)
 
 
 @bp.route("/healthz")

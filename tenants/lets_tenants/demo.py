@@ -115,6 +115,5 @@ def seed(context: DemoContext) -> None:
     context.notes.append(
         "Demo: Wiltshire (WES units), The Bright Exchange (Links) and London LETS, each with an "
         "organiser (carol, bea, lena), members, an administration fund and a few trades; "
-        "alice has sent dave an open invoice. Every demo person's password is 'demo-password' "
-        "for later web log-in; nadia is the national administrator."
+        "alice has sent dave an open invoice; nadia is the national administrator."
     )

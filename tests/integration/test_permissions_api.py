@@ -75,6 +75,10 @@ ENDPOINTS: dict[tuple[str, str], tuple[Request, Any]] = {
         lambda w: (f"{S}/members/olive/roles/organiser", None),
         REFUSED,
     ),
+    ("POST", "/api/v1/schemes/<scheme>/members/<handle>/invitation"): (
+        lambda w: (f"{S}/members/bob/invitation", {}),
+        REFUSED,
+    ),
     ("POST", "/api/v1/schemes/<scheme>/transfers"): (
         lambda w: (f"{S}/transfers", {"payer": "alice", "payee": "bob", "amount": "1.00"}),
         OK,

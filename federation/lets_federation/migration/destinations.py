@@ -90,7 +90,9 @@ def _members(items: list[MigrationItem]) -> dict[int, Arrival]:
     return result
 
 
-def _join(items: list[MigrationItem], who: dict[int, tuple[int, str, str]]) -> dict[int, Arrival]:
+def _join(
+    items: list[MigrationItem], who: dict[int, tuple[int, str, str | None]]
+) -> dict[int, Arrival]:
     """Create the memberships, member accounts and ``member`` roles the items need."""
     names = _free_names(items)
     schemes = {

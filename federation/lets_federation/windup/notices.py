@@ -21,7 +21,8 @@ from lets_tenants.membership.models import Membership
 
 
 def queue(wind_up: WindUp) -> list[WindUpNotice]:
-    """A notice for every active member of the wind-up's scheme, sent once this commits."""
+    """A notice for every active member of the wind-up's scheme who has an email address,
+    sent once this commits."""
     from lets_federation.windup.tasks import send_wind_up_notice
 
     members = db.session.scalars(
@@ -37,6 +38,7 @@ def queue(wind_up: WindUp) -> list[WindUpNotice]:
             email=m.person.email,
         )
         for m in members
+        if m.person.email  # a paper member has none: their organisers tell them
     ]
     db.session.add_all(queued)
     db.session.flush()

@@ -152,5 +152,5 @@ def choice_out(row: Row, decimals: int) -> dict[str, Any]:
     }
 
 
-def _email(person_id: int) -> str:
+def _email(person_id: int) -> str | None:
     return db.session.get_one(Person, person_id).email

@@ -45,4 +45,5 @@ def names_for(found: list[AuditEntry]) -> tuple[dict[int, str], dict[int, str]]:
     scheme_ids = {e.scheme_id for e in found if e.scheme_id}
     actors = select(Person.id, Person.email).where(Person.id.in_(actor_ids))
     schemes = select(Scheme.id, Scheme.slug).where(Scheme.id.in_(scheme_ids))
-    return dict(db.session.execute(actors).all()), dict(db.session.execute(schemes).all())
+    emails = {pid: email or f"person {pid}" for pid, email in db.session.execute(actors)}
+    return emails, dict(db.session.execute(schemes).all())

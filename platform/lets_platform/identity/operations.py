@@ -169,11 +169,12 @@ def get_person(email: str) -> Person:
 
 
 def add_person(
-    email: str, display_name: str, *, password: str | None = None, admin: bool = False
+    email: str | None, display_name: str, *, password: str | None = None, admin: bool = False
 ) -> Person:
-    """Create a person; raises ``person_exists`` if the email is taken."""
-    email = normalise_email(email)
-    if find_person(email) is not None:
+    """Create a person; raises ``person_exists`` if the email is taken. A person without
+    email (``None``) cannot sign in until they have one and set a password."""
+    email = normalise_email(email) if email is not None else None
+    if email is not None and find_person(email) is not None:
         raise PersonExists(f"A person with the email {email!r} exists already.")
     if not display_name or not display_name.strip():
         raise ValidationFailed("A display name is required.", errors={"name": ["required"]})
@@ -188,8 +189,10 @@ def add_person(
     return person
 
 
-def find_or_add_person(email: str, display_name: str) -> Person:
-    return find_person(email) or add_person(email, display_name)
+def find_or_add_person(email: str | None, display_name: str) -> Person:
+    """The person with this email, or a new one; without email, always a new one."""
+    found = find_person(email) if email is not None else None
+    return found or add_person(email, display_name)
 
 
 def token_digest(token: str) -> str:

@@ -1,18 +1,23 @@
 """Test helpers for the web pages: a browser on the test client that keeps to one app
-context per request, reads CSRF tokens out of forms, and a live server on loopback."""
+context per request, reads CSRF tokens out of forms and signs in, and a live server on
+loopback (for Playwright). See the conventions in ``lets_platform.web``."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from werkzeug.serving import make_server
 
 from lets_platform.db import db
+from lets_platform.tenancy import scope
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -25,9 +30,14 @@ def csrf_token(html: str) -> str:
     return found.group(1)
 
 
+#: The password ``Browser.sign_in`` gives a person who has none yet.
+PASSWORD = "a long test password"
+
+
 class Browser:
-    """A cookie-keeping client; each request runs in an app context of its own, as in
-    production, after the test's session has committed (so it holds no lock)."""
+    """A cookie-keeping client that asks for HTML as a browser does; each request runs in
+    an app context of its own, as in production, after the test's session has committed
+    (so it holds no lock)."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -35,8 +45,33 @@ class Browser:
 
     def open(self, method: str, path: str, **kwargs: Any) -> Any:
         db.session.commit()
-        with self.app.app_context():
-            return self.client.open(path, method=method, **kwargs)
+        headers = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+        headers.update(kwargs.pop("headers", None) or {})
+        before = scope.current()
+        try:
+            with self.app.app_context():
+                return self.client.open(path, method=method, headers=headers, **kwargs)
+        finally:
+            scope.reset(before)
+
+    def submit(self, path: str, data: dict[str, Any], *, form_page: str | None = None) -> Any:
+        """Open the page with the form (``form_page``, else ``path``), then send ``data``
+        to ``path`` with the page's CSRF token, as pressing its button would."""
+        page = self.get(form_page or path)
+        assert page.status_code == 200, (page.status_code, page.text[:500])
+        return self.post(path, data={**data, "csrf_token": csrf_token(page.text)})
+
+    def sign_in(self, person: Any, password: str | None = None) -> Any:
+        """Sign ``person`` in through the login form; one without a password (or given
+        none) gets ``PASSWORD`` first."""
+        from lets_platform.identity.operations import hash_password
+
+        if password is None:
+            person.password_hash = hash_password(PASSWORD)
+            password = PASSWORD
+        response = self.log_in(person.email, password)
+        assert response.status_code == 302, response.text[:500]
+        return response
 
     def get(self, path: str, **kwargs: Any) -> Any:
         return self.open("GET", path, **kwargs)
@@ -65,3 +100,44 @@ def live_server(app: Flask) -> Iterator[str]:
         server.shutdown()
         thread.join()
         server.server_close()
+
+
+# Helpers for Playwright pages (tests/browser/)
+
+#: Where ``screenshot`` saves its pictures (CI keeps them as artifacts).
+SHOTS = Path(os.environ.get("LETS_SCREENSHOTS") or Path(tempfile.gettempdir()) / "lets-screenshots")
+
+
+def sign_in_page(page: Any, person: Any, password: str = PASSWORD) -> None:
+    """Give ``person`` ``password`` and sign them in through the login page.
+
+    The test's session must hold no transaction while the page works (on SQLite a reader
+    blocks the server's writes): read what you need, then ``db.session.commit()``."""
+    from lets_platform.identity.operations import hash_password
+
+    email = person.email
+    person.password_hash = hash_password(password)
+    db.session.commit()
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def screenshot(page: Any, name: str, widths: tuple[int, ...] = (390, 1280)) -> list[Path]:
+    """Full-page pictures of the page at each width; returns their paths."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for width in widths:
+        page.set_viewport_size({"width": width, "height": 900})
+        path = SHOTS / f"{name}-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        saved.append(path)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return saved
+
+
+def no_horizontal_scroll(page: Any) -> bool:
+    """Nothing on the page is wider than the window."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))

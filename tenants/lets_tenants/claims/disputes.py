@@ -26,10 +26,10 @@ def raise_dispute(
 ) -> Dispute:
     """A member raises a dispute with another member (``against``: a handle) or, without
     one, with the administration."""
+    other = get_member(scheme, against) if against else None
     raised_by = membership_of(actor, scheme)
     if raised_by is None:
         raise NotAMember(f"Only members of {scheme.slug} raise disputes.")
-    other = get_member(scheme, against) if against else None
     if other is not None and other.id == raised_by.id:
         raise ValidationFailed("A dispute is with someone else.", errors={"against": ["self"]})
     if not description.strip():

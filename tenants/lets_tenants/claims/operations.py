@@ -116,6 +116,7 @@ def submit(
 ) -> Claim:
     """A member claims wages for administrative work, or payment for attending meetings
     (refused at once where the constitution never allows it)."""
+    found = get_budget(scheme, budget)
     membership = membership_of(actor, scheme)
     if membership is None:
         raise NotAMember(f"Only members of {scheme.slug} submit claims.")
@@ -132,7 +133,7 @@ def submit(
     claim = Claim(
         scheme_id=scheme.id,
         membership_id=membership.id,
-        budget_id=get_budget(scheme, budget).id,
+        budget_id=found.id,
         kind=kind,
         amount=parse_amount(amount, scheme.currency_decimals),
         description=description.strip(),

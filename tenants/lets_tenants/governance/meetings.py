@@ -223,19 +223,19 @@ def record_attendance(
 ) -> Quorum:
     """Record who was present, sent apologies (absent with notice) or was absent, and mark
     the meeting held, quorate or not."""
+    members = [get_member(scheme, entry["handle"]) for entry in entries]
     if meeting.state == "cancelled":
         raise MeetingWrongState("The meeting was cancelled.")
     if meeting.starts_at > clock.now():
         raise MeetingWrongState("Attendance is recorded once the meeting has started.")
     committee = {m.id for m in committee_members(scheme)}
     existing = {a.membership_id: a for a in attendance(meeting)}
-    for entry in entries:
+    for entry, member in zip(entries, members, strict=True):
         presence = entry.get("presence")
         if presence not in PRESENCES:
             raise ValidationFailed(
                 f"presence is one of {', '.join(PRESENCES)}.", errors={"presence": ["invalid"]}
             )
-        member = get_member(scheme, entry["handle"])
         row = existing.get(member.id)
         if row is None:
             row = Attendance(scheme_id=scheme.id, meeting_id=meeting.id, membership_id=member.id)

@@ -201,7 +201,7 @@ def _check_persons(scheme: Scheme, table: Table, checked: Checked) -> None:
     for start in range(0, len(emails), CHUNK):
         chunk = emails[start : start + CHUNK]
         found = db.session.execute(select(Person.email, Person.id).where(Person.email.in_(chunk)))
-        checked.persons.update({email: pid for email, pid in found})
+        checked.persons.update({email: pid for email, pid in found if email is not None})
     by_id = {pid: email for email, pid in checked.persons.items()}
     ids = list(by_id)
     for start in range(0, len(ids), CHUNK):

@@ -35,7 +35,7 @@ RoleUnknown = _error("role_unknown", 422, "No such role.")
 def add_member(
     scheme: Scheme,
     *,
-    email: str,
+    email: str | None,
     display_name: str,
     handle: str,
     actor: Person | None,
@@ -45,7 +45,9 @@ def add_member(
 ) -> Membership:
     """Make a person (found by email, created if new) a member of ``scheme``.
 
-    The member's account is opened under the handle with the scheme's default limits
+    A member may have no email (``None``: a paper member; organisers act for them and
+    may invite them once they have one). The member's account is opened under the handle
+    with the scheme's default limits
     unless ``min_balance`` / ``max_balance`` (decimal strings) are given. A regional pool
     takes members only ``by_migration`` (a wind-up moving balances in).
     """
@@ -65,7 +67,7 @@ def add_member(
         )
     )
     if existing is not None:
-        raise AlreadyMember(f"{person.email} is already {scheme.slug}/{existing.handle}.")
+        raise AlreadyMember(f"{email} is already {scheme.slug}/{existing.handle}.")
     membership = Membership(
         scheme_id=scheme.id, person_id=person.id, handle=handle, display_name=display_name.strip()
     )
