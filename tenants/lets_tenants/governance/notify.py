@@ -13,5 +13,7 @@ def send_governance_mail(to: str, subject: str, body: str) -> None:
     send(message(to, subject, body))
 
 
-def queue(to: str, subject: str, body: str) -> None:
-    jobs.send_after_commit(send_governance_mail, to, subject, body)
+def queue(to: str | None, subject: str, body: str) -> None:
+    """Send after commit; a person without an email address (a paper member) gets none."""
+    if to:
+        jobs.send_after_commit(send_governance_mail, to, subject, body)
