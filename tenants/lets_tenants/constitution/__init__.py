@@ -44,7 +44,14 @@ def init_app(app: Flask) -> None:
     from lets_platform import demo
     from lets_tenants.constitution.demo import seed
 
-    demo.register(15, "constitutions", seed)  # after the ledger's schemes and members
+    demo.register(15, "constitutions", seed)
+    from lets_platform import web
+    from lets_tenants.claims import views as claim_pages
+    from lets_tenants.constitution import views as constitution_pages
+    from lets_tenants.governance import views as governance_pages
+
+    for pages in (constitution_pages, governance_pages, claim_pages):
+        web.add_pages(app, pages.bp, *pages.NAV)  # after the ledger's schemes and members
     scheme_provisioned.connect(_adopt_template)
     migrate.protect("constitution_versions", ())  # a change is a new version
     migrate.protect("votes", ())  # a vote is never changed
