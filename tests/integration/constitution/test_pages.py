@@ -18,12 +18,11 @@ from lets_tenants.joining.models import Application
 from lets_tenants.membership.operations import membership_of
 
 
-def test_the_constitution_page_shows_each_rule_with_its_clause_and_the_history(
-    governed, browser
-):
+def test_the_constitution_page_shows_each_rule_with_its_clause_and_the_history(governed, browser):
     world = governed("bright", members=1)
-    world.as_["chair"].post(f"{world.path}/constitution/committee-changes",
-                            {"changes": {"fee_local": "3.00"}})
+    world.as_["chair"].post(
+        f"{world.path}/constitution/committee-changes", {"changes": {"fee_local": "3.00"}}
+    )
     browser.sign_in(world.people["m1"])
 
     page = browser.get("/s/bright/constitution")
@@ -39,16 +38,20 @@ def test_a_person_applies_endorsing_the_constitution_and_the_secretary_approves(
     governed, browser, balance
 ):
     world = governed("wiltshire", members=1)
-    world.as_["chair"].post(f"{world.path}/constitution/committee-changes",
-                            {"changes": {"fee_local": "2.00"}})
+    world.as_["chair"].post(
+        f"{world.path}/constitution/committee-changes", {"changes": {"fee_local": "2.00"}}
+    )
     nina = add_person("nina@example.org", "Nina New")
     db.session.commit()
     browser.sign_in(nina)
 
-    unendorsed = browser.submit("/s/wiltshire/join", {"display_name": "Nina New",
-                                                      "handle": "nina", "version": "2"})
-    applied = browser.submit("/s/wiltshire/join", {"display_name": "Nina New", "handle": "nina",
-                                                   "version": "2", "endorse": "y"})
+    unendorsed = browser.submit(
+        "/s/wiltshire/join", {"display_name": "Nina New", "handle": "nina", "version": "2"}
+    )
+    applied = browser.submit(
+        "/s/wiltshire/join",
+        {"display_name": "Nina New", "handle": "nina", "version": "2", "endorse": "y"},
+    )
 
     assert unendorsed.status_code == 422 and "endorsing the constitution" in unendorsed.text
     assert applied.status_code == 302
@@ -56,8 +59,10 @@ def test_a_person_applies_endorsing_the_constitution_and_the_secretary_approves(
     assert application.state == "pending"
     browser.sign_in(world.people["olive"])
     approved = browser.submit(
-        f"/s/wiltshire/admin/applications/{application.id}/approve", {},
-        form_page="/s/wiltshire/admin/applications")
+        f"/s/wiltshire/admin/applications/{application.id}/approve",
+        {},
+        form_page="/s/wiltshire/admin/applications",
+    )
     assert approved.status_code == 302
     assert membership_of(nina, world.scheme) is not None
     assert balance(world.scheme, "nina") == -200
@@ -86,8 +91,10 @@ def test_a_meeting_is_held_minuted_and_a_member_votes_once_on_its_motion(
     meeting = db.session.scalar(select(Meeting))
     fake_clock.advance(days=1, minutes=5)
     path = f"/s/wiltshire/meetings/{meeting.id}"
-    members = {m.handle: m.id for m in [membership_of(world.people[h], world.scheme)
-                                         for h in ("chair", "sec", "tres")]}
+    members = {
+        m.handle: m.id
+        for m in [membership_of(world.people[h], world.scheme) for h in ("chair", "sec", "tres")]
+    }
     attendance = {f"attendance-presence_{i}": "present" for i in members.values()}
     browser.submit(path, {"action": "attendance", **attendance})
     browser.submit(path, {"action": "motion", "motion-question": "Print 200 directories"})
@@ -123,14 +130,22 @@ def test_a_claim_is_submitted_approved_and_paid_on_the_claims_page(governed, bro
     db.session.commit()
     from datetime import date
 
-    world.as_["tres"].post(f"{world.path}/budgets", {
-        "account": "admin", "purpose": "Newsletter", "amount": "20.00",
-        "period_start": date.today().isoformat(),
-        "period_end": (date.today() + timedelta(days=30)).isoformat()})
+    world.as_["tres"].post(
+        f"{world.path}/budgets",
+        {
+            "account": "admin",
+            "purpose": "Newsletter",
+            "amount": "20.00",
+            "period_start": date.today().isoformat(),
+            "period_end": (date.today() + timedelta(days=30)).isoformat(),
+        },
+    )
     browser.sign_in(world.people["m1"])
     budget = world.as_["m1"].get(f"{world.path}/budgets").json[0]["id"]
-    browser.submit("/s/wiltshire/claims", {"budget": str(budget), "kind": "wage",
-                                           "amount": "5.00", "description": "Newsletter"})
+    browser.submit(
+        "/s/wiltshire/claims",
+        {"budget": str(budget), "kind": "wage", "amount": "5.00", "description": "Newsletter"},
+    )
     claim = db.session.scalar(select(Claim))
     browser.sign_in(world.people["tres"])
 
@@ -149,14 +164,22 @@ def test_a_member_raises_a_dispute_and_the_mediation_group_resolves_it(governed,
     grant_role(world.people["cm"], "mediator", scheme_id=world.scheme.id, granted_by=None)
     db.session.commit()
     browser.sign_in(world.people["m1"])
-    browser.submit("/s/wiltshire/disputes", {"raise-against": "m2",
-                                             "raise-description": "Eggs never came"})
+    browser.submit(
+        "/s/wiltshire/disputes", {"raise-against": "m2", "raise-description": "Eggs never came"}
+    )
     dispute = db.session.scalar(select(Dispute))
     browser.sign_in(world.people["cm"])
 
-    browser.submit("/s/wiltshire/disputes", {
-        "action": "handle", "dispute": str(dispute.id), "handle-state": "resolved",
-        "handle-note": "Met both", "handle-outcome": "Refund of 4.00"})
+    browser.submit(
+        "/s/wiltshire/disputes",
+        {
+            "action": "handle",
+            "dispute": str(dispute.id),
+            "handle-state": "resolved",
+            "handle-note": "Met both",
+            "handle-outcome": "Refund of 4.00",
+        },
+    )
 
     db.session.refresh(dispute)
     assert (dispute.state, dispute.outcome) == ("resolved", "Refund of 4.00")
