@@ -82,7 +82,6 @@ MATRIX: dict[str, frozenset[str]] = {
     "windup.choose_on_behalf": RUNS_SCHEME | {"membership_secretary"},
     "pools.manage": frozenset(),
     # The constitution and what it governs (lets_tenants.constitution and its areas)
-    "constitution.read": EVERYONE,
     "constitution.change": COMMITTEE,
     "meetings.read": EVERYONE,
     "meetings.manage": COMMITTEE | {"organiser"},
@@ -143,7 +142,6 @@ ACTION_SCOPES: dict[str, str] = {
     "windup.choose_own": "ledger:write",
     "windup.choose_on_behalf": "scheme:admin",
     "pools.manage": "scheme:admin",
-    "constitution.read": "ledger:read",
     "meetings.read": "ledger:read",
     "meetings.submit_item": "ledger:write",
     "ballots.vote": "ledger:write",
@@ -315,7 +313,6 @@ DESCRIPTIONS: dict[str, str] = {
     "windup.choose_own": "choose where one's own balance goes when the scheme winds up",
     "windup.choose_on_behalf": "record a member's choice of destination given on paper",
     "pools.manage": "create regional pools (they are also created when needed)",
-    "constitution.read": "read the constitution: text, parameters with clauses, history",
     "constitution.change": "change what the constitution leaves to the committee (fees, limits)",
     "meetings.read": "read meetings, agendas, attendance, minutes, motions and ballots",
     "meetings.manage": "schedule meetings, record attendance and minutes, put motions and ballots",

@@ -293,7 +293,6 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
         {"accounts": "handle,display_name,email,balance\nnew,N,n@example.org,0\n", "dry_run": True},
     ),
     "pools.manage": lambda w: ("POST", "/pools", {"network": "south-west"}),
-    "constitution.read": lambda w: ("GET", f"{S}/constitution", None),
     "constitution.change": lambda w: (
         "POST",
         f"{S}/constitution/committee-changes",

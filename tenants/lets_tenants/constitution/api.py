@@ -7,6 +7,8 @@ from typing import Any
 
 from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.auth import current_person
+from lets_platform.tenancy.models import Scheme
+from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.constitution import operations as ops
 from lets_tenants.constitution.schemas import (
     CommitteeChangeIn,
@@ -17,6 +19,14 @@ from lets_tenants.constitution.schemas import (
 )
 from lets_tenants.constitution.templates import TEMPLATES
 from lets_tenants.context import scheme_for
+
+
+def _readable(slug: str) -> Scheme:
+    """Anyone signed in reads a scheme's constitution: an applicant endorses it before
+    they are a member (WES 3(b)(i), Bright 3.2(b))."""
+    current_person()
+    return get_scheme(slug)
+
 
 blp = Blueprint(
     "constitution",
@@ -29,7 +39,7 @@ blp = Blueprint(
 @blp.route("/schemes/<scheme>/constitution", methods=["GET"])
 @blp.response(200, VersionOut)
 def current(scheme: str) -> dict[str, Any]:
-    _, found = scheme_for(scheme, "constitution.read")
+    found = _readable(scheme)
     version = ops.current(found)
     previous = ops.get_version(found, version.number - 1) if version.number > 1 else None
     return version_out(version, previous)
@@ -39,7 +49,7 @@ def current(scheme: str) -> dict[str, Any]:
 @blp.response(200, VersionOut(many=True))
 def history(scheme: str) -> list[dict[str, Any]]:
     """Every version, oldest first, each with what it changed (text left out)."""
-    _, found = scheme_for(scheme, "constitution.read")
+    found = _readable(scheme)
     versions = ops.history(found)
     return [
         version_out(v, versions[i - 1] if i else None, text=False) for i, v in enumerate(versions)
@@ -49,7 +59,7 @@ def history(scheme: str) -> list[dict[str, Any]]:
 @blp.route("/schemes/<scheme>/constitution/versions/<int:number>", methods=["GET"])
 @blp.response(200, VersionOut)
 def version(scheme: str, number: int) -> dict[str, Any]:
-    _, found = scheme_for(scheme, "constitution.read")
+    found = _readable(scheme)
     wanted = ops.get_version(found, number)
     previous = ops.get_version(found, number - 1) if number > 1 else None
     return version_out(wanted, previous)
