@@ -149,3 +149,42 @@ def check(values: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
             errors=errors,
         )
     return values
+
+
+_WORDS = {
+    "whole_committee": "only if the whole committee authorises it",
+    "never": "never",
+    "allowed": "allowed",
+    "committee": "the committee",
+    "none": "no one",
+    "representative": "through its designated representative",
+    "ballot": "a ballot of all members",
+    "meeting": "a vote at a general meeting",
+    "suspended_until_settled": "the account is suspended, its balance kept until settled",
+}
+
+
+def plain(name: str, value: Any) -> str:
+    """A parameter's value in the words of the constitutions, for pages."""
+    from lets_tenants.constitution.rules import MAJORITIES
+
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name == "committee_quorum":
+        return f"a majority of the committee or {value['n']}, whichever is smaller"
+    if name == "general_quorum":
+        return (
+            f"{value['committee']} of the committee and {value['members']} other members; "
+            f"if inquorate, called again within {value['reconvene_days']} days"
+        )
+    if name == "committee_roles":
+        return ", ".join(role.replace("_", "-").capitalize() for role in value)
+    if name == "change_meetings":
+        return " or ".join(kind.upper() for kind in value)
+    if value in MAJORITIES:
+        return MAJORITIES[value][0]
+    if isinstance(value, str) and value in _WORDS:
+        return _WORDS[value]
+    return str(value)

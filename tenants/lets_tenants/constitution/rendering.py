@@ -26,5 +26,5 @@ def to_html(text: str) -> Markup:
         elif lines[0].startswith("_") and lines[-1].endswith("_"):
             parts.append(f"<p><em>{escape(' '.join(lines)[1:-1])}</em></p>")
         else:
-            parts.append("<p>" + "<br>".join(str(escape(line)) for line in lines) + "</p>")
+            parts.extend(f"<p>{escape(line.strip())}</p>" for line in lines)
     return Markup("\n".join(parts))

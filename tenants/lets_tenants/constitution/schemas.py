@@ -17,6 +17,7 @@ class ParameterOut(Schema):
     value = fields.Raw(allow_none=True)
     clause = fields.String(allow_none=True, metadata={"description": "null: the text is silent"})
     changed_by = fields.String(metadata={"description": "general_meeting or committee"})
+    plain = fields.String(metadata={"description": "the value in the constitution's words"})
 
 
 class ChangeOut(Schema):
@@ -60,6 +61,7 @@ def parameters_out(values: dict[str, Any], clauses: dict[str, Any]) -> list[dict
             "value": values.get(name),
             "clause": clauses.get(name),
             "changed_by": definition.authority,
+            "plain": params.plain(name, values.get(name)),
         }
         for name, definition in params.PARAMETERS.items()
     ]

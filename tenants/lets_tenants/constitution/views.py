@@ -122,14 +122,14 @@ def join(scheme: str) -> Any:
         version=version,
         form=form,
         waiting=waiting,
-        fees=_fees(version.parameters),
+        fees=_fees(version.parameters, found.currency_name),
     ), status
 
 
-def _fees(values: dict[str, Any]) -> list[str]:
+def _fees(values: dict[str, Any], unit: str) -> list[str]:
     fees = []
     if values.get("fee_local") not in (None, "0.00", "0"):
-        fees.append(f"{values['fee_local']} local units")
+        fees.append(f"{values['fee_local']} {unit}")
     if values.get("fee_sterling") not in (None, "0.00", "0"):
         fees.append(f"£{values['fee_sterling']}")
     return fees
@@ -145,6 +145,7 @@ def applications(scheme: str) -> Any:
         pending=joining.list_applications(found, "pending"),
         decided=[a for a in joining.list_applications(found) if a.state != "pending"][:20],
         form=DecisionForm(),
+        versions={v.id: v.number for v in ops.history(found)},
     )
 
 

@@ -73,8 +73,9 @@ def check_notice(scheme: Scheme, kind: str, starts_at: datetime, now: datetime) 
     given = (starts_at - now).total_seconds() / 86400
     if given < needed.value:
         raise NoticeTooShort(
-            f"An {kind.upper()} needs {needed.value} days' notice ({needed.cite(label)}); "
-            f"{starts_at:%d %B %Y} gives {int(given)}.",
+            f"An {kind.upper()} needs {needed.value} days' notice "
+            f"({label}, clause {needed.clause or 'none: the hub default'}); "
+            f"{starts_at:%-d %B %Y} is only {int(given)} days away.",
             rule=name,
             clause=needed.clause,
             days=needed.value,
