@@ -97,7 +97,7 @@ def list_budgets(scheme: Scheme) -> list[Budget]:
 
 def spent(budget: Budget) -> int:
     """What the budget's account paid out (posted) in the budget's period."""
-    return (
+    return int(
         db.session.scalar(
             select(func.coalesce(func.sum(Transfer.amount), 0)).where(
                 Transfer.scheme_id == budget.scheme_id,
