@@ -154,6 +154,11 @@ def called(scheme: Scheme, request_id: int, meeting: Meeting) -> EgmRequest:
     return request
 
 
+def overdue(request: EgmRequest) -> bool:
+    """Enough members signed, and the committee has not called the EGM by ``call_by``."""
+    return bool(request.state == "reached" and request.call_by and clock.now() > request.call_by)
+
+
 def lapse_overdue(scheme_id: int | None = None) -> int:
     """Requests still open after their window lapse; returns how many."""
     query = select(EgmRequest).where(

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.governance import meetings as meeting_ops
 from lets_tenants.governance.ballots import adoption_pending, list_ballots
+from lets_tenants.governance.egm import overdue as egm_overdue
 from lets_tenants.governance.egm import signatures
 from lets_tenants.governance.models import Ballot, EgmRequest, Meeting
 
@@ -135,6 +136,7 @@ class EgmRequestOut(Schema):
     signed_by = fields.List(fields.String())
     reached_at = fields.DateTime(allow_none=True)
     call_by = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean(metadata={"description": "reached, and not called by call_by"})
     meeting = fields.Integer(allow_none=True)
 
 
@@ -224,5 +226,6 @@ def egm_request_out(request: EgmRequest) -> dict[str, Any]:
         "signed_by": [s.membership.handle for s in signed],
         "reached_at": request.reached_at,
         "call_by": request.call_by,
+        "overdue": egm_overdue(request),
         "meeting": request.meeting_id,
     }

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import SelectField
 
-from lets_platform import permissions, web
+from lets_platform import clock, permissions, web
 from lets_platform.db import db
 from lets_platform.errors import LetsError
 from lets_platform.web.forms import MESSAGES, plain
@@ -289,5 +289,6 @@ def requests(scheme: str) -> Any:
         rows=rows,
         form=form,
         committee=committee_members(found),
+        now=clock.now(),
         me=membership_of(person, found),
     ), status

@@ -110,3 +110,15 @@ def test_the_committee_is_reminded_once_before_the_minutes_are_due(governed, fak
     assert remind_minutes() == 1
     db.session.commit()
     assert remind_minutes() == 0
+
+
+def test_a_reached_request_not_called_by_its_deadline_is_overdue(governed, fake_clock):
+    world = governed("bright", members=4)
+    opened = world.as_["m1"].post(f"{world.path}/egm-requests", {"purpose": "Fees"}).json
+    for who in ("m2", "m3", "m4"):
+        _sign(world, opened["id"], who)
+    assert world.as_["m1"].get(f"{world.path}/egm-requests").json[0]["overdue"] is False
+
+    fake_clock.advance(days=3, minutes=1)
+
+    assert world.as_["m1"].get(f"{world.path}/egm-requests").json[0]["overdue"] is True
