@@ -56,8 +56,9 @@ ChoiceInvalid = _error("choice_invalid", 422, "A vote is for, against or abstain
 PURPOSES = ("general", "constitution_change", "wind_up")
 CHOICES = ("for", "against", "abstain")
 _MAJORITY = {"constitution_change": "change_majority", "wind_up": "wind_up_majority"}
-#: Any other motion: "failing [consensus] votes are taken" (WES 9(a), Bright 8.4).
-SIMPLE = Rule("majority", "simple_majority_of_votes_cast", "9(a)")
+#: Any other motion: "failing [consensus] votes are taken" (WES 9(a), Bright 8.4) by a
+#: simple majority, which neither text names (so no clause is cited).
+SIMPLE = Rule("majority", "simple_majority_of_votes_cast", None)
 
 
 def get_ballot(scheme: Scheme, ballot_id: int) -> Ballot:

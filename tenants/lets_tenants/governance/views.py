@@ -14,6 +14,7 @@ from lets_platform import clock, permissions, web
 from lets_platform.db import db
 from lets_platform.errors import LetsError
 from lets_platform.web.forms import MESSAGES, plain
+from lets_tenants.constitution.rules import MAJORITIES
 from lets_tenants.context import scheme_for
 from lets_tenants.governance import ballots as ballot_ops
 from lets_tenants.governance import egm as egm_ops
@@ -199,7 +200,10 @@ def _entries(scheme: Any, form: Any) -> list[dict[str, str]]:
 def ballots(scheme: str) -> Any:
     person, found = scheme_for(scheme, "meetings.read")
     return render_template(
-        "governance/ballots.html", scheme=found, ballots=ballot_ops.list_ballots(found)
+        "governance/ballots.html",
+        scheme=found,
+        ballots=ballot_ops.list_ballots(found),
+        majorities=MAJORITIES,
     )
 
 
@@ -249,6 +253,7 @@ def ballot(scheme: str, ballot_id: int) -> Any:
     status = 422 if form.errors or form.form_errors else 200
     return render_template(
         "governance/ballot.html",
+        majorities=MAJORITIES,
         scheme=found,
         ballot=found_ballot,
         form=form,

@@ -109,6 +109,8 @@ def test_a_meeting_is_held_minuted_and_a_member_votes_once_on_its_motion(
     assert db.session.scalar(select(db.func.count()).select_from(Vote)) == 1
     shown = browser.get(path).text
     assert "Agreed to print." in shown and "met: 3 of the committee" in shown
+    listed = browser.get("/s/wiltshire/ballots").text
+    assert "Print 200 directories" in listed and "more votes for than against" in listed
 
 
 def test_members_sign_an_egm_request_on_its_page(governed, browser):
