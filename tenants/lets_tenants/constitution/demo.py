@@ -83,7 +83,9 @@ def seed(context: DemoContext) -> None:
         "wiltshire/constitution). Wiltshire held an AGM 40 days ago (minutes published, a "
         "constitution change passed: EGM notice of ten days), has an open ballot, an open EGM "
         "request, a pending wage claim and an application from lucy for erin (membership "
-        "secretary) to approve."
+        "secretary) to approve. In a browser: sign in as erin and open "
+        "/s/wiltshire/admin/applications; as alice (chair), /s/wiltshire/meetings, "
+        "/s/wiltshire/ballots, /s/wiltshire/claims; anyone, /s/wiltshire/constitution."
     )
 
 
