@@ -289,6 +289,8 @@ class DeemedResigned:
     membership: Membership
     absences: int
     clause: str | None
+    #: The last of the meetings missed (a later run of absences is another resignation).
+    last_meeting_id: int
 
 
 def deemed_resigned(scheme: Scheme) -> list[DeemedResigned]:
@@ -317,7 +319,7 @@ def deemed_resigned(scheme: Scheme) -> list[DeemedResigned]:
     for a in rows:
         seen.setdefault(a.membership_id, set()).add(a.presence)
     return [
-        DeemedResigned(m, limit.value, limit.clause)
+        DeemedResigned(m, limit.value, limit.clause, held[0].id)
         for m in committee_members(scheme)
         if seen.get(m.id, {"absent"}) <= {"absent"}
     ]

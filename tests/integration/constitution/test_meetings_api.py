@@ -172,3 +172,22 @@ def test_two_absences_are_not_yet_resignation(governed, fake_clock):
         _attend(world, meeting["id"], ["chair", "sec", "tres"], cm="absent")
 
     assert world.as_["m1"].get(f"{world.path}/committee/deemed-resigned").json == []
+
+
+def test_a_member_deemed_resigned_is_told_once_wes_6e(governed, fake_clock, monkeypatch):
+    from lets_platform.db import db
+    from lets_tenants.governance import notify
+    from lets_tenants.governance.tasks import notify_deemed_resigned
+
+    mails: list[str] = []
+    monkeypatch.setattr(notify, "queue", lambda to, subject, body: mails.append(to))
+    world = governed("wiltshire", members=1)
+    for _ in range(3):
+        meeting = _schedule(world, "committee", 1).json
+        fake_clock.advance(days=1, minutes=1)
+        _attend(world, meeting["id"], ["chair", "sec", "tres", "vic"], cm="absent")
+
+    assert notify_deemed_resigned() == 1
+    db.session.commit()
+    assert notify_deemed_resigned() == 0
+    assert mails == ["cm@wiltshire.test"]
