@@ -180,6 +180,7 @@ TAKES_NO_ID = {
     ("GET", "/meetings"),
     ("GET", "/ballots"),
     ("GET", "/committee/deemed-resigned"),
+    ("GET", "/meetings-due"),
     ("GET", "/egm-requests"),
     ("POST", "/egm-requests"),
     ("GET", "/applications"),

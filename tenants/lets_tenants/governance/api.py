@@ -17,6 +17,7 @@ from lets_tenants.governance.schemas import (
     BallotOut,
     ConsultationIn,
     DeemedOut,
+    DueOut,
     EgmRequestIn,
     EgmRequestOut,
     ItemIn,
@@ -97,6 +98,14 @@ def minutes(body: dict[str, Any], scheme: str, meeting_id: int) -> dict[str, Any
     return meeting_out(
         found, meeting_ops.publish_minutes(found, meeting, text=body["minutes"], actor=person)
     )
+
+
+@blp.route("/meetings-due", methods=["GET"])
+@blp.response(200, DueOut(many=True))
+def meetings_due(scheme: str) -> list[dict[str, Any]]:
+    """Meetings the constitution asks for that are overdue (committee, AGM)."""
+    _, found = scheme_for(scheme, "meetings.read")
+    return [d.__dict__ for d in meeting_ops.meetings_due(found)]
 
 
 @blp.route("/committee/deemed-resigned", methods=["GET"])

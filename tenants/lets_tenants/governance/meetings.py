@@ -327,3 +327,51 @@ def deemed_resigned(scheme: Scheme) -> list[DeemedResigned]:
 
 def egm_request_of(meeting: Meeting) -> EgmRequest | None:
     return db.session.scalar(select(EgmRequest).where(EgmRequest.meeting_id == meeting.id))
+
+
+@dataclass(frozen=True)
+class Due:
+    """A meeting the constitution asks for that is not held or scheduled in time."""
+
+    kind: str
+    since: datetime
+    days: int
+    clause: str | None
+    message: str
+
+
+def meetings_due(scheme: Scheme) -> list[Due]:
+    """The committee's meeting (WES 6(a), Bright 7.1: at least every three months) and the
+    AGM (WES 10(a), Bright 9.1: every calendar year) when the last one, held or scheduled,
+    is further back than the constitution allows (counted from the scheme's start)."""
+    now = clock.now()
+    due = []
+    for kind, name, label in (
+        ("committee", "committee_meets_every_days", "The committee meets at least every"),
+        ("agm", "agm_every_months", "An AGM is held at least every"),
+    ):
+        found = rule(scheme, name)
+        days = found.value if kind == "committee" else round(found.value * 365 / 12)
+        last = db.session.scalar(
+            select(Meeting.starts_at)
+            .where(
+                Meeting.scheme_id == scheme.id, Meeting.kind == kind, Meeting.state != "cancelled"
+            )
+            .order_by(Meeting.starts_at.desc())
+            .limit(1)
+        )
+        since = last or scheme.created_at
+        if now - since > timedelta(days=days):
+            due.append(
+                Due(
+                    kind,
+                    since,
+                    days,
+                    found.clause,
+                    f"{label} {days} days (clause {found.clause}); the last was {since:%-d %B %Y}."
+                    if last
+                    else f"{label} {days} days (clause {found.clause}); there has been none "
+                    f"since the scheme started on {since:%-d %B %Y}.",
+                )
+            )
+    return due

@@ -140,6 +140,14 @@ class EgmRequestOut(Schema):
     meeting = fields.Integer(allow_none=True)
 
 
+class DueOut(Schema):
+    kind = fields.String(metadata={"description": "committee or agm"})
+    since = fields.DateTime(metadata={"description": "the last such meeting, or the start"})
+    days = fields.Integer()
+    clause = fields.String(allow_none=True)
+    message = fields.String()
+
+
 class DeemedOut(Schema):
     member = fields.String()
     absences = fields.Integer()

@@ -99,6 +99,7 @@ def meetings(scheme: str) -> Any:
         meetings=meeting_ops.list_meetings(found),
         form=form,
         manages=_manages(person, found),
+        due=meeting_ops.meetings_due(found),
     ), status
 
 

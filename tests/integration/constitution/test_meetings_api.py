@@ -191,3 +191,19 @@ def test_a_member_deemed_resigned_is_told_once_wes_6e(governed, fake_clock, monk
     db.session.commit()
     assert notify_deemed_resigned() == 0
     assert mails == ["cm@wiltshire.test"]
+
+
+def test_a_committee_meeting_and_an_agm_are_due_by_the_constitution_wes_6a_10a(
+    governed, fake_clock
+):
+    world = governed("wiltshire", members=1)
+    assert world.as_["m1"].get(f"{world.path}/meetings-due").json == []
+    _schedule(world, "committee", 1)
+
+    fake_clock.advance(days=94)
+    due = world.as_["m1"].get(f"{world.path}/meetings-due").json
+
+    assert [(d["kind"], d["days"], d["clause"]) for d in due] == [("committee", 92, "6(a)")]
+    fake_clock.advance(days=300)
+    kinds = {d["kind"]: d["clause"] for d in world.as_["m1"].get(f"{world.path}/meetings-due").json}
+    assert kinds == {"committee": "6(a)", "agm": "10(a)"}
