@@ -14,6 +14,7 @@ from lets_platform import clock
 from lets_platform.db import db
 from lets_platform.testing import assert_problem, db_state
 from lets_tenants.constitution.models import ConstitutionVersion
+from lets_tenants.governance.models import Vote
 from lets_tenants.joining.models import Standing
 from lets_tenants.membership.operations import get_member
 
@@ -269,3 +270,74 @@ def test_bright_wind_up_ballot_short_of_two_thirds_of_the_membership_fails(gover
 
     assert (closed.json["passed"], closed.json["majority"]) == (False, "two_thirds_of_membership")
     assert db.session.scalar(select(WindUp)) is None
+
+
+def test_the_database_itself_refuses_a_second_vote_of_one_member(governed):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from lets_tenants.governance.models import Vote as VoteRow
+
+    world = governed("wiltshire", members=1)
+    ballot = world.as_["sec"].post(f"{world.path}/ballots", {"question": "Picnic?"}).json
+    member = get_member(world.scheme, "m1")
+    row = {
+        "scheme_id": world.scheme.id,
+        "ballot_id": ballot["id"],
+        "membership_id": member.id,
+        "cast_by_id": member.person_id,
+    }
+    db.session.add(VoteRow(choice="for", **row))
+    db.session.commit()
+
+    db.session.add(VoteRow(choice="against", **row))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_racing_votes_of_one_member_count_once(governed, app):
+    """Eight requests at once for one member's vote: one is counted, the others are
+    ``already_voted`` (truly concurrent on PostgreSQL; queued writers on SQLite)."""
+    import threading
+
+    from lets_platform.errors import LetsError
+    from lets_platform.tenancy import scope
+    from lets_platform.tenancy.operations import get_scheme
+    from lets_tenants.governance import ballots as ballot_ops
+
+    world = governed("wiltshire", members=1)
+    ballot_id = world.as_["sec"].post(f"{world.path}/ballots", {"question": "Picnic?"}).json["id"]
+    person_id = world.people["m1"].id
+    db.session.commit()
+    outcomes: list[str] = []
+
+    def run() -> None:
+        from lets_platform.identity.models import Person
+
+        with app.app_context():
+            scope.allow_all()
+            scheme = get_scheme("wiltshire")
+            try:
+                ballot_ops.vote(
+                    scheme,
+                    ballot_ops.get_ballot(scheme, ballot_id),
+                    choice="for",
+                    actor=db.session.get_one(Person, person_id),
+                )
+                db.session.commit()
+                outcomes.append("counted")
+            except LetsError as error:
+                db.session.rollback()
+                outcomes.append(error.code)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["already_voted"] * 7 + ["counted"]
+    assert db.session.scalar(select(db.func.count()).select_from(Vote)) == 1
