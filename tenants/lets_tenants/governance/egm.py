@@ -92,6 +92,8 @@ def sign(scheme: Scheme, request: EgmRequest, *, actor: Person) -> EgmSignature:
         egm_request_closed, no_vote, already_signed (one signature each, a unique key).
     """
     now = clock.now()
+    # Signatures of one request queue here, so the one that reaches the threshold is one.
+    db.session.refresh(request, with_for_update=True)
     if request.state == "lapsed" or (request.state == "open" and now > request.window_ends_at):
         raise EgmRequestClosed(
             f"The request's window ended at {request.window_ends_at:%d %B %Y %H:%M} "

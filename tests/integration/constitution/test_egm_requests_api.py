@@ -122,3 +122,43 @@ def test_a_reached_request_not_called_by_its_deadline_is_overdue(governed, fake_
     fake_clock.advance(days=3, minutes=1)
 
     assert world.as_["m1"].get(f"{world.path}/egm-requests").json[0]["overdue"] is True
+
+
+def test_racing_signatures_tell_the_committee_once(governed, app, monkeypatch):
+    import threading
+
+    from lets_platform.identity.models import Person
+    from lets_platform.tenancy import scope
+    from lets_platform.tenancy.operations import get_scheme
+    from lets_tenants.governance import egm
+
+    mails: list[str] = []
+    monkeypatch.setattr(notify, "queue", lambda to, subject, body: mails.append(to))
+    world = governed("bright", members=7)
+    opened = world.as_["m1"].post(f"{world.path}/egm-requests", {"purpose": "Fees"}).json
+    signers = [world.people[f"m{i}"].id for i in range(2, 8)]
+    db.session.commit()
+
+    def run(person_id: int) -> None:
+        with app.app_context():
+            scope.allow_all()
+            scheme = get_scheme("bright")
+            egm.sign(
+                scheme,
+                egm.get_request(scheme, opened["id"]),
+                actor=db.session.get_one(Person, person_id),
+            )
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in signers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    request = world.as_["m1"].get(f"{world.path}/egm-requests").json[0]
+    assert (request["state"], request["signatures"]) == ("reached", 7)
+    assert sorted(mails) == sorted(
+        f"{h}@bright.test" for h in ("chair", "sec", "tres", "vic", "cm")
+    )
