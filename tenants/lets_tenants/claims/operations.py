@@ -172,6 +172,7 @@ def approvals(claim: Claim) -> set[int]:
 def approve(scheme: Scheme, claim: Claim, *, actor: Person) -> Claim:
     """A committee member approves. A wage claim is approved by the committee's approval;
     payment for attending meetings only once every serving committee member has."""
+    _lock(claim)
     if claim.state != "submitted":
         raise ClaimWrongState(f"Claim {claim.id} is {claim.state}.")
     try:
@@ -193,6 +194,13 @@ def approve(scheme: Scheme, claim: Claim, *, actor: Person) -> Claim:
     return claim
 
 
+def _lock(claim: Claim) -> None:
+    """Decisions on one claim queue on its row: it is paid once, and the approval that
+    completes the committee's sees every other."""
+    db.session.execute(select(Claim.id).where(Claim.id == claim.id).with_for_update())
+    db.session.refresh(claim)
+
+
 def _authorised(scheme: Scheme, claim: Claim) -> bool:
     given = approvals(claim)
     if claim.kind == "meeting_attendance":
@@ -202,6 +210,7 @@ def _authorised(scheme: Scheme, claim: Claim) -> bool:
 
 
 def reject(scheme: Scheme, claim: Claim, *, actor: Person | None) -> Claim:
+    _lock(claim)
     if claim.state not in ("submitted", "approved"):
         raise ClaimWrongState(f"Claim {claim.id} is {claim.state}.")
     claim.state, claim.decided_at = "rejected", clock.now()
@@ -218,6 +227,7 @@ def pay(scheme: Scheme, claim: Claim, *, actor: Person | None) -> Claim:
         Bright 10.5, with how many of the committee authorised), claim_wrong_state,
         budget_period_over, exceeds_budget, then the ledger's own errors.
     """
+    _lock(claim)
     if claim.state in ("paid", "rejected"):
         raise ClaimWrongState(f"Claim {claim.id} is {claim.state}.")
     if claim.state != "approved":

@@ -160,3 +160,46 @@ def test_the_mediation_group_records_how_a_dispute_was_handled_and_its_outcome(g
         403,
         "not_permitted",
     )
+
+
+def test_racing_payments_of_one_claim_pay_it_once(funded, app, balance):
+    import threading
+
+    from lets_platform.errors import LetsError
+    from lets_platform.identity.models import Person
+    from lets_platform.tenancy import scope
+    from lets_platform.tenancy.operations import get_scheme
+    from lets_tenants.claims import operations as ops
+
+    claim = _claim(funded, amount="5.00")
+    funded.as_["chair"].post(f"{funded.path}/claims/{claim['id']}/approve")
+    treasurer = funded.people["tres"].id
+    db.session.commit()
+    outcomes: list[str] = []
+
+    def run() -> None:
+        with app.app_context():
+            scope.allow_all()
+            scheme = get_scheme("wiltshire")
+            try:
+                ops.pay(
+                    scheme,
+                    ops.get_claim(scheme, claim["id"]),
+                    actor=db.session.get_one(Person, treasurer),
+                )
+                db.session.commit()
+                outcomes.append("paid")
+            except LetsError as error:
+                db.session.rollback()
+                outcomes.append(error.code)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["claim_wrong_state"] * 5 + ["paid"]
+    assert balance(funded.scheme, "m1") == 500
