@@ -215,6 +215,8 @@ def vote(
         ballot_closed, choice_invalid, no_vote, not_present, already_voted (a unique key:
         one member, one vote, however many requests race).
     """
+    # A vote holds the ballot's row shared, so the count waits for votes being cast.
+    db.session.refresh(ballot, with_for_update={"read": True})
     if ballot.state != "open" or (ballot.closes_at is not None and clock.now() > ballot.closes_at):
         raise BallotClosed("Voting on this has closed.")
     if choice not in CHOICES:
@@ -282,6 +284,7 @@ def count(scheme: Scheme, ballot: Ballot) -> rules.Count:
 def close(scheme: Scheme, ballot: Ballot, *, actor: Person | None) -> Ballot:
     """Count the votes and decide by the ballot's majority. A passed change becomes a new
     version (once consulted); a passed wind-up starts the federation's wind-up."""
+    db.session.refresh(ballot, with_for_update=True)  # closed and counted once
     if ballot.state != "open":
         raise BallotClosed("This is closed already.")
     result = count(scheme, ballot)

@@ -153,6 +153,7 @@ def list_applications(scheme: Scheme, state: str | None = None) -> list[Applicat
 def approve(scheme: Scheme, application: Application, *, actor: Person | None) -> Membership:
     """The membership secretary approves: the membership, account and standing are made
     and the first period's fee is charged (one unit of work)."""
+    db.session.refresh(application, with_for_update=True)  # decided once, however raced
     if application.state != "pending":
         raise ApplicationDecided(f"Application {application.id} is {application.state}.")
     person = db.session.get_one(Person, application.person_id)
@@ -190,6 +191,7 @@ def approve(scheme: Scheme, application: Application, *, actor: Person | None) -
 
 
 def reject(scheme: Scheme, application: Application, *, reason: str, actor: Person | None) -> None:
+    db.session.refresh(application, with_for_update=True)
     if application.state != "pending":
         raise ApplicationDecided(f"Application {application.id} is {application.state}.")
     application.state = "rejected"
@@ -220,6 +222,9 @@ def charge_fees(scheme: Scheme, membership: Membership, *, actor: Person | None)
         the ledger's named errors (``exceeds_credit_limit``...): nothing is written.
     """
     standing = standing_of(scheme, membership)
+    # Renewals of one member queue here: a period is charged once, however raced.
+    db.session.execute(select(Standing.id).where(Standing.id == standing.id).with_for_update())
+    db.session.refresh(standing)
     months = rule(scheme, "fee_period_months").value
     start = max(standing.paid_until or date.min, clock.now().date())
     end = _add_months(start, months) - timedelta(days=1)

@@ -177,3 +177,52 @@ def test_only_the_mediation_group_decides_an_appeal(governed):
     )
 
     assert_problem(response, 403, "not_permitted")
+
+
+def test_racing_approvals_make_one_member_and_charge_one_fee(
+    governed, api, token_for, app, balance
+):
+    import threading
+
+    from lets_platform.errors import LetsError
+    from lets_platform.identity.models import Person
+    from lets_platform.tenancy import scope
+    from lets_platform.tenancy.operations import get_scheme
+    from lets_tenants.joining import operations as ops
+
+    world = governed("wiltshire", members=1)
+    _committee_fees(world, fee_local="5.00")
+    applied = _applicant(world, api, token_for).post(
+        f"{world.path}/applications",
+        {"handle": "nina", "display_name": "Nina", "endorse_version": 2},
+    )
+    secretary = world.people["olive"].id
+    db.session.commit()
+    outcomes: list[str] = []
+
+    def run() -> None:
+        with app.app_context():
+            scope.allow_all()
+            scheme = get_scheme("wiltshire")
+            try:
+                ops.approve(
+                    scheme,
+                    ops.get_application(scheme, applied.json["id"]),
+                    actor=db.session.get_one(Person, secretary),
+                )
+                db.session.commit()
+                outcomes.append("approved")
+            except LetsError as error:
+                db.session.rollback()
+                outcomes.append(error.code)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["application_decided"] * 3 + ["approved"]
+    assert (balance(world.scheme, "nina"), balance(world.scheme, "fees")) == (-500, 500)
