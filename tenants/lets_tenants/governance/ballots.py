@@ -46,6 +46,7 @@ MeetingMayNotChange = _error(
 WindUpNeedsBallot = _error(
     "wind_up_needs_ballot", 409, "The constitution winds the scheme up only by a ballot."
 )
+MeetingInquorate = _error("meeting_inquorate", 409, "An inquorate meeting decides nothing.")
 NotAVotingMember = _error(
     "not_a_voting_member", 409, "Members attend committee meetings but do not vote there."
 )
@@ -108,6 +109,8 @@ def open_vote(
         _check_change(scheme, meeting, changes)
     if purpose == "wind_up":
         _check_wind_up(scheme, meeting, wind_up_deadline)
+    if meeting is not None:
+        _check_quorate(scheme, meeting)
     majority = rule(scheme, _MAJORITY[purpose]) if purpose in _MAJORITY else SIMPLE
     ballot = Ballot(
         scheme_id=scheme.id,
@@ -126,6 +129,25 @@ def open_vote(
     db.session.add(ballot)
     db.session.flush()
     return ballot
+
+
+def _check_quorate(scheme: Scheme, meeting: Meeting) -> None:
+    """A meeting decides only when quorate (WES 6(d), 10(h); Bright 7.5, 9.4); a general
+    meeting called again after an inquorate one proceeds whatever its attendance."""
+    if meeting.quorate:
+        return
+    if meeting.quorate is None:
+        raise MeetingWrongState(
+            "Record the attendance first: motions are decided by those present."
+        )
+    if meeting.kind != "committee" and meeting.reconvenes_id is not None:
+        return
+    quorum = rule(scheme, "committee_quorum" if meeting.kind == "committee" else "general_quorum")
+    raise MeetingInquorate(
+        f"The meeting was not quorate ({quorum.cite()}), so it decides nothing"
+        + ("." if meeting.kind == "committee" else "; call it again within the month."),
+        clause=quorum.clause,
+    )
 
 
 def _check_change(scheme: Scheme, meeting: Meeting | None, changes: dict[str, Any] | None) -> None:

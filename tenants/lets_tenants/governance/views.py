@@ -50,6 +50,7 @@ MESSAGES.update(
         "not_a_voting_member": "{detail}",
         "already_signed": "{detail}",
         "egm_request_closed": "{detail}",
+        "meeting_inquorate": "{detail}",
         "meeting_wrong_state": "{detail}",
     }
 )

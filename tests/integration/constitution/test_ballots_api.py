@@ -81,8 +81,9 @@ def test_an_organisational_member_votes_once_through_its_representative(governed
 
 
 def test_a_motion_is_voted_by_those_present(governed, fake_clock):
-    world = governed("wiltshire", members=2)
-    meeting = _meeting(world, "agm", fake_clock, ["chair", "sec", "tres", "m1"])
+    world = governed("wiltshire", members=6)
+    present = ["chair", "sec", "tres", "vic", "m1", "m3", "m4", "m5", "m6"]
+    meeting = _meeting(world, "agm", fake_clock, present)
     motion = (
         world.as_["sec"]
         .post(f"{world.path}/ballots", {"question": "Publish the newsletter", "meeting": meeting})
@@ -161,7 +162,7 @@ def test_wes_changes_its_constitution_at_an_agm_by_two_thirds_after_consultation
 
 def test_a_change_short_of_two_thirds_makes_no_version(governed, fake_clock):
     world = governed("wiltshire", members=5)
-    present = ["chair", "sec", "tres", "m1", "m2"]
+    present = ["chair", "sec", "tres", "vic", "m1", "m2", "m3", "m4", "m5"]
     meeting = _meeting(world, "egm", fake_clock, present)
     motion = (
         world.as_["sec"]
@@ -180,7 +181,8 @@ def test_a_change_short_of_two_thirds_makes_no_version(governed, fake_clock):
         f"{world.path}/ballots/{motion['id']}/consultation",
         {"consultation": "LETSlink regional network"},
     )
-    for who, choice in zip(present, ["for", "for", "for", "against", "against"], strict=True):
+    choices = ["for"] * 5 + ["against"] * 3 + ["abstain"]  # 5 of 8 cast: short of two thirds
+    for who, choice in zip(present, choices, strict=True):
         _vote(world, motion["id"], who, choice)
 
     closed = world.as_["sec"].post(f"{world.path}/ballots/{motion['id']}/close").json
@@ -341,3 +343,35 @@ def test_racing_votes_of_one_member_count_once(governed, app):
 
     assert sorted(outcomes) == ["already_voted"] * 7 + ["counted"]
     assert db.session.scalar(select(db.func.count()).select_from(Vote)) == 1
+
+
+def test_an_inquorate_meeting_decides_nothing_until_it_is_called_again_wes_10h(
+    governed, fake_clock
+):
+    world = governed("wiltshire", members=1)
+    first = _meeting(world, "egm", fake_clock, ["chair", "m1"])
+    before = db_state()
+
+    refused = world.as_["sec"].post(f"{world.path}/ballots", {"question": "x", "meeting": first})
+
+    assert assert_problem(refused, 409, "meeting_inquorate")["clause"] == "10(h)"
+    assert db_state() == before
+    again = (
+        world.as_["sec"]
+        .post(
+            f"{world.path}/meetings",
+            {"kind": "egm", "starts_at": _in(8), "reconvenes": first},
+        )
+        .json
+    )
+    fake_clock.advance(days=8, minutes=1)
+    world.as_["sec"].call(
+        "PUT",
+        f"{world.path}/meetings/{again['id']}/attendance",
+        json={"entries": [{"handle": "chair", "presence": "present"}]},
+        headers=world.as_["sec"]._headers(None),
+    )
+    proceeds = world.as_["sec"].post(
+        f"{world.path}/ballots", {"question": "x", "meeting": again["id"]}
+    )
+    assert proceeds.status_code == 201, proceeds.json
