@@ -50,8 +50,15 @@ def apply(body: dict[str, Any], scheme: str) -> dict[str, Any]:
 @blp.route("/applications", methods=["GET"])
 @blp.response(200, ApplicationOut(many=True))
 def list_applications(scheme: str) -> list[dict[str, Any]]:
-    _, found = scheme_for(scheme, "applications.decide")
-    return [application_out(a) for a in ops.list_applications(found)]
+    """The membership secretary sees every application; an applicant their own."""
+    person = current_person()
+    found = get_scheme(scheme)
+    every = permissions.can(person, "applications.decide", found.id)
+    return [
+        application_out(a)
+        for a in ops.list_applications(found)
+        if every or a.person_id == person.id
+    ]
 
 
 @blp.route("/applications/<int:application_id>/approve", methods=["POST"])

@@ -226,3 +226,22 @@ def test_racing_approvals_make_one_member_and_charge_one_fee(
 
     assert sorted(outcomes) == ["application_decided"] * 3 + ["approved"]
     assert (balance(world.scheme, "nina"), balance(world.scheme, "fees")) == (-500, 500)
+
+
+def test_an_applicant_sees_their_own_application_only(governed, api, token_for):
+    world = governed("wiltshire", members=1)
+    nina = _applicant(world, api, token_for)
+    ola = _applicant(world, api, token_for, email="ola@example.org")
+    nina.post(
+        f"{world.path}/applications",
+        {"handle": "nina", "display_name": "Nina", "endorse_version": 1},
+    )
+    ola.post(
+        f"{world.path}/applications", {"handle": "ola", "display_name": "Ola", "endorse_version": 1}
+    )
+
+    mine = nina.get(f"{world.path}/applications").json
+    every = world.as_["olive"].get(f"{world.path}/applications").json
+
+    assert [(a["handle"], a["state"]) for a in mine] == [("nina", "pending")]
+    assert {a["handle"] for a in every} == {"nina", "ola"}
