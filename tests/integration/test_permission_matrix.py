@@ -142,7 +142,7 @@ def _new_member(world: dict[str, Any]) -> str:
 
 
 def _appealed_termination(world: dict[str, Any]) -> int:
-    from lets_tenants.joining.operations import appeal, terminate
+    from lets_tenants.joining.termination import appeal, terminate
     from lets_tenants.membership.operations import get_member
 
     handle = _new_member(world)

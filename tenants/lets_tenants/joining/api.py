@@ -11,6 +11,7 @@ from lets_platform.auth import current_person
 from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.context import check_writable, scheme_for
 from lets_tenants.joining import operations as ops
+from lets_tenants.joining import termination as terminations
 from lets_tenants.joining.schemas import (
     AppealDecisionIn,
     AppealIn,
@@ -125,14 +126,16 @@ def fee_paid(scheme: str, fee_id: int) -> dict[str, Any]:
 @blp.response(201, TerminationOut)
 def terminate(body: dict[str, Any], scheme: str, handle: str) -> dict[str, Any]:
     person, found = scheme_for(scheme, "members.terminate")
-    return termination_out(ops.terminate(found, handle, reason=body["reason"], actor=person))
+    return termination_out(
+        terminations.terminate(found, handle, reason=body["reason"], actor=person)
+    )
 
 
 @blp.route("/terminations", methods=["GET"])
 @blp.response(200, TerminationOut(many=True))
 def list_terminations(scheme: str) -> list[dict[str, Any]]:
     person, found = scheme_for(scheme, "scheme.read")
-    every = ops.list_terminations(found)
+    every = terminations.list_terminations(found)
     if permissions.can(person, "members.terminate", found.id) or permissions.can(
         person, "appeals.decide", found.id
     ):
@@ -148,8 +151,10 @@ def appeal(body: dict[str, Any], scheme: str, termination_id: int) -> dict[str, 
     person = current_person()
     found = get_scheme(scheme)
     check_writable(found)
-    termination = ops.get_termination(found, termination_id)
-    return termination_out(ops.appeal(found, termination, text=body["appeal"], actor=person))
+    termination = terminations.get_termination(found, termination_id)
+    return termination_out(
+        terminations.appeal(found, termination, text=body["appeal"], actor=person)
+    )
 
 
 @blp.route("/terminations/<int:termination_id>/decision", methods=["POST"])
@@ -157,5 +162,5 @@ def appeal(body: dict[str, Any], scheme: str, termination_id: int) -> dict[str, 
 @blp.response(200, TerminationOut)
 def decide_appeal(body: dict[str, Any], scheme: str, termination_id: int) -> dict[str, Any]:
     person, found = scheme_for(scheme, "appeals.decide")
-    termination = ops.get_termination(found, termination_id)
-    return termination_out(ops.decide_appeal(found, termination, actor=person, **body))
+    termination = terminations.get_termination(found, termination_id)
+    return termination_out(terminations.decide_appeal(found, termination, actor=person, **body))

@@ -15,6 +15,7 @@ from lets_tenants.claims import disputes
 from lets_tenants.claims import operations as claims
 from lets_tenants.governance import ballots, egm, meetings
 from lets_tenants.joining import operations as joining
+from lets_tenants.joining import termination as terminations
 from lets_tenants.membership.operations import get_member
 
 
@@ -44,7 +45,7 @@ def _bright_rows(world) -> dict[str, int]:
         scheme, budget=budget.id, kind="wage", amount="1.00", description="Work", actor=person
     )
     dispute = disputes.raise_dispute(scheme, description="Eggs", against="m2", actor=person)
-    termination = joining.terminate(scheme, "m2", reason="Breach", actor=None)
+    termination = terminations.terminate(scheme, "m2", reason="Breach", actor=None)
     db.session.commit()
     return {
         "meeting": meeting.id,
