@@ -51,7 +51,10 @@ def init_app(app: Flask) -> None:
     from lets_tenants.governance import views as governance_pages
 
     for pages in (constitution_pages, governance_pages, claim_pages):
-        web.add_pages(app, pages.bp, *pages.NAV)  # after the ledger's schemes and members
+        web.add_pages(app, pages.bp, *pages.NAV)
+    from lets_tenants.pages.dashboard import add_panel
+
+    add_panel(app, constitution_pages.membership_panel)  # after the ledger's schemes and members
     scheme_provisioned.connect(_adopt_template)
     migrate.protect("constitution_versions", ())  # a change is a new version
     migrate.protect("votes", ())  # a vote is never changed

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from lets_platform import web
+from lets_platform import clock, web
 from lets_platform.db import db
 from lets_platform.errors import LetsError
 from lets_platform.tenancy.operations import get_scheme
@@ -20,6 +20,7 @@ from lets_tenants.constitution.rendering import to_html
 from lets_tenants.constitution.schemas import parameters_out
 from lets_tenants.context import check_writable, scheme_for
 from lets_tenants.joining import operations as joining
+from lets_tenants.joining.models import Standing
 from lets_tenants.membership.operations import membership_of
 
 bp = Blueprint(
@@ -171,3 +172,60 @@ def decide(scheme: str, application_id: int, decision: str) -> Any:
         flash(plain(error), "warning")
         return redirect(url_for(".applications", scheme=scheme))
     return redirect(url_for(".applications", scheme=scheme))
+
+
+def membership_panel(person: Any, scheme: Any, account: Any) -> Any:
+    """The dashboard's panel: the member's standing, their fees due, the renewal, and the
+    ballots open to them."""
+    from lets_tenants.governance.ballots import list_ballots
+    from lets_tenants.governance.models import Vote
+    from lets_tenants.pages.dashboard import Panel
+
+    membership = membership_of(person, scheme)
+    if membership is None:
+        return None
+    standing = db.session.scalar(  # read only: a page view writes nothing
+        db.select(Standing).where(Standing.membership_id == membership.id)
+    ) or Standing(state="active", kind="individual")
+    voted = set(
+        db.session.scalars(db.select(Vote.ballot_id).where(Vote.membership_id == membership.id))
+    )
+    open_ballots = [
+        b
+        for b in list_ballots(scheme)
+        if b.state == "open" and b.form == "ballot" and b.id not in voted
+    ]
+    due = [f for f in joining.fees_of(scheme, membership) if f.state == "due"]
+    return Panel(
+        "constitution/_panel.html",
+        {
+            "standing": standing,
+            "due": due,
+            "ballots": open_ballots,
+            "renewable": standing.state == "lapsed"
+            or (
+                standing.paid_until is not None
+                and (standing.paid_until - clock.now().date()).days <= joining.RENEWAL_REMINDER_DAYS
+            ),
+        },
+    )
+
+
+@bp.route("/renew", methods=["POST"])
+@web.login_required
+def renew(scheme: str) -> Any:
+    person = web.signed_in()
+    found = get_scheme(scheme)
+    membership = membership_of(person, found)
+    form = DecisionForm()
+    if membership is None or not form.validate_on_submit():
+        return redirect(url_for("member.dashboard", scheme=scheme))
+    try:
+        check_writable(found)
+        joining.charge_fees(found, membership, actor=person)
+    except LetsError as error:
+        db.session.rollback()
+        flash(plain(error), "warning")
+    else:
+        flash("Your membership is renewed.", "success")
+    return redirect(url_for("member.dashboard", scheme=scheme))

@@ -185,3 +185,27 @@ def test_a_member_raises_a_dispute_and_the_mediation_group_resolves_it(governed,
 
     db.session.refresh(dispute)
     assert (dispute.state, dispute.outcome) == ("resolved", "Refund of 4.00")
+
+
+def test_the_dashboard_shows_the_membership_open_ballots_and_renews_a_lapsed_member(
+    governed, browser, fake_clock
+):
+    from lets_tenants.joining.operations import sweep_renewals
+
+    world = governed("wiltshire", members=1)
+    world.as_["chair"].post(
+        f"{world.path}/constitution/committee-changes", {"changes": {"fee_local": "1.00"}}
+    )
+    world.as_["m1"].post(f"{world.path}/members/m1/renewal")
+    world.as_["sec"].post(f"{world.path}/ballots", {"question": "Hold a summer fair?"})
+    fake_clock.advance(days=400)
+    sweep_renewals()
+    db.session.commit()
+    browser.sign_in(world.people["m1"])
+
+    page = browser.get("/s/wiltshire/").text
+    renewed = browser.submit("/s/wiltshire/renew", {}, form_page="/s/wiltshire/")
+
+    assert "Your membership has lapsed" in page and "Hold a summer fair?" in page
+    assert renewed.status_code == 302
+    assert "Renewed until" in browser.get("/s/wiltshire/").text
