@@ -54,7 +54,10 @@ def init_app(app: Flask) -> None:
         web.add_pages(app, pages.bp, *pages.NAV)
     from lets_tenants.pages.dashboard import add_panel
 
-    add_panel(app, constitution_pages.membership_panel)  # after the ledger's schemes and members
+    add_panel(app, constitution_pages.membership_panel)
+    from lets_tenants.constitution import cli
+
+    cli.init_app(app)  # after the ledger's schemes and members
     scheme_provisioned.connect(_adopt_template)
     migrate.protect("constitution_versions", ())  # a change is a new version
     migrate.protect("votes", ())  # a vote is never changed
