@@ -9,7 +9,7 @@ wind-up through ``ballot_decided`` (the federation listens), with the counted vo
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -28,7 +28,7 @@ from lets_tenants.constitution.operations import Rule, adopt_motion, rule
 from lets_tenants.governance.committee import committee_members
 from lets_tenants.governance.egm import NoVote
 from lets_tenants.governance.meetings import MeetingWrongState, attendance
-from lets_tenants.governance.models import Ballot, Meeting, Vote
+from lets_tenants.governance.models import AgendaItem, Ballot, Meeting, Vote
 from lets_tenants.joining.models import Standing
 from lets_tenants.joining.operations import electorate, has_vote
 from lets_tenants.membership.models import Membership
@@ -326,9 +326,37 @@ def close(scheme: Scheme, ballot: Ballot, *, actor: Person | None) -> Ballot:
     )
     if ballot.passed and ballot.purpose == "constitution_change":
         _adopt_if_ready(scheme, ballot, actor)
+    if ballot.purpose == "wind_up":
+        _result_meeting(scheme, ballot, actor)
     if ballot.passed and ballot.purpose == "wind_up":
         wind_up_ballot_passed.send(scheme, ballot=ballot, actor=actor)
     return ballot
+
+
+def _result_meeting(scheme: Scheme, ballot: Ballot, actor: Person | None) -> None:
+    """Bright 12.2: the ballot's results "shall be available at a further EGM, giving 14
+    days' notice": that EGM is called now, with the result on its agenda."""
+    from lets_tenants.governance.meetings import schedule
+
+    notice = rule(scheme, "wind_up_result_notice_days")
+    if not notice.value:
+        return
+    result = "carried" if ballot.passed else "not carried"
+    meeting = schedule(
+        scheme,
+        kind="egm",
+        title="EGM: the result of the wind-up ballot",
+        starts_at=clock.now() + timedelta(days=notice.value),
+        actor=actor,
+    )
+    db.session.add(
+        AgendaItem(
+            scheme_id=scheme.id,
+            meeting_id=meeting.id,
+            title=f"The wind-up ballot: {result}, {ballot.votes_for} for, {ballot.votes_against} "
+            f"against, of {ballot.electorate} members (clause {notice.clause})",
+        )
+    )
 
 
 def _adopt_if_ready(scheme: Scheme, ballot: Ballot, actor: Person | None) -> None:

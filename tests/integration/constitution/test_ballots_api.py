@@ -263,6 +263,9 @@ def test_a_carried_wind_up_ballot_starts_the_wind_up_with_its_counted_votes(gove
         closed.json["id"],
     )
     assert world.as_["m1"].get("/schemes/bright").json["status"] == "winding_up"
+    egm = world.as_["m1"].get(f"{world.path}/meetings").json[0]
+    assert (egm["kind"], egm["title"]) == ("egm", "EGM: the result of the wind-up ballot")
+    assert "7 for, 1 against, of 10 members (clause 12.2)" in egm["agenda"][0]["title"]
 
 
 def test_bright_wind_up_ballot_short_of_two_thirds_of_the_membership_fails(governed):
