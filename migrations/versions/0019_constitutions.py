@@ -119,7 +119,7 @@ def upgrade() -> None:
     sa.Column('created_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.CheckConstraint("form = 'ballot' OR meeting_id IS NOT NULL", name=op.f('ck_ballots_motion_at_meeting')),
     sa.CheckConstraint("form IN ('motion', 'ballot')", name=op.f('ck_ballots_form')),
-    sa.CheckConstraint("purpose IN ('general', 'constitution_change', 'wind_up')", name=op.f('ck_ballots_purpose')),
+    sa.CheckConstraint("purpose IN ('general', 'constitution_change', 'wind_up', 'election')", name=op.f('ck_ballots_purpose')),
     sa.CheckConstraint("state IN ('open', 'closed')", name=op.f('ck_ballots_state')),
     sa.ForeignKeyConstraint(['created_by_id'], ['persons.id'], name=op.f('fk_ballots_created_by_id_persons')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_ballots_meeting_id_meetings')),

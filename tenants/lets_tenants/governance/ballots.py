@@ -20,6 +20,8 @@ from lets_platform.audit.operations import record
 from lets_platform.db import db
 from lets_platform.errors import ValidationFailed, _error
 from lets_platform.identity.models import Person
+from lets_platform.identity.operations import grant_role
+from lets_platform.permissions import COMMITTEE
 from lets_platform.signals import wind_up_ballot_passed
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.constitution import parameters as params
@@ -47,6 +49,10 @@ WindUpNeedsBallot = _error(
     "wind_up_needs_ballot", 409, "The constitution winds the scheme up only by a ballot."
 )
 MeetingInquorate = _error("meeting_inquorate", 409, "An inquorate meeting decides nothing.")
+ElectionAtAgm = _error("election_at_agm", 409, "Officers are elected at the AGM.")
+NotEligible = _error(
+    "not_eligible", 409, "Only a member in good standing is eligible for election."
+)
 NotAVotingMember = _error(
     "not_a_voting_member", 409, "Members attend committee meetings but do not vote there."
 )
@@ -54,7 +60,9 @@ NotAVotingMember = _error(
 VOTING_AT_COMMITTEE = frozenset({"organiser", "coordinator", "mediator"})
 ChoiceInvalid = _error("choice_invalid", 422, "A vote is for, against or abstain.")
 
-PURPOSES = ("general", "constitution_change", "wind_up")
+PURPOSES = ("general", "constitution_change", "wind_up", "election")
+#: Offices an AGM elects (WES 10(c), Bright 8.2).
+ELECTED = frozenset(COMMITTEE | {"mediator"})
 CHOICES = ("for", "against", "abstain")
 _MAJORITY = {"constitution_change": "change_majority", "wind_up": "wind_up_majority"}
 #: Any other motion: "failing [consensus] votes are taken" (WES 9(a), Bright 8.4) by a
@@ -101,7 +109,8 @@ def open_vote(
     """
     if purpose not in PURPOSES:
         raise ValidationFailed(
-            "purpose is general, constitution_change or wind_up.", errors={"purpose": ["invalid"]}
+            "purpose is general, constitution_change, wind_up or election.",
+            errors={"purpose": ["invalid"]},
         )
     if meeting is not None and meeting.state == "cancelled":
         raise MeetingWrongState("The meeting was cancelled.")
@@ -109,6 +118,8 @@ def open_vote(
         _check_change(scheme, meeting, changes)
     if purpose == "wind_up":
         _check_wind_up(scheme, meeting, wind_up_deadline)
+    if purpose == "election":
+        _check_election(scheme, meeting, changes)
     if meeting is not None:
         _check_quorate(scheme, meeting)
     majority = rule(scheme, _MAJORITY[purpose]) if purpose in _MAJORITY else SIMPLE
@@ -148,6 +159,26 @@ def _check_quorate(scheme: Scheme, meeting: Meeting) -> None:
         + ("." if meeting.kind == "committee" else "; call it again within the month."),
         clause=quorum.clause,
     )
+
+
+def _check_election(
+    scheme: Scheme, meeting: Meeting | None, changes: dict[str, Any] | None
+) -> None:
+    """The AGM appoints the officers (WES 10(c), Bright 8.2); any member in good standing
+    is eligible (WES 10(d), Bright 8.3)."""
+    if meeting is None or meeting.kind != "agm":
+        raise ElectionAtAgm("Officers are elected at the AGM (WES 10(c), Bright 8.2).")
+    role = (changes or {}).get("role")
+    if role not in ELECTED:
+        raise ValidationFailed(
+            f"An election is for one of {', '.join(sorted(ELECTED))}.",
+            errors={"changes": ["role"]},
+        )
+    candidate = get_member(scheme, str((changes or {}).get("handle")))
+    if not has_vote(scheme, candidate):
+        raise NotEligible(
+            f"{candidate.handle} is not a member in good standing (WES 10(d), Bright 8.3)."
+        )
 
 
 def _check_change(scheme: Scheme, meeting: Meeting | None, changes: dict[str, Any] | None) -> None:
@@ -326,6 +357,11 @@ def close(scheme: Scheme, ballot: Ballot, *, actor: Person | None) -> Ballot:
     )
     if ballot.passed and ballot.purpose == "constitution_change":
         _adopt_if_ready(scheme, ballot, actor)
+    if ballot.passed and ballot.purpose == "election" and ballot.changes:
+        elected = get_member(scheme, str(ballot.changes["handle"]))
+        grant_role(
+            elected.person, str(ballot.changes["role"]), scheme_id=scheme.id, granted_by=actor
+        )
     if ballot.purpose == "wind_up":
         _result_meeting(scheme, ballot, actor)
     if ballot.passed and ballot.purpose == "wind_up":

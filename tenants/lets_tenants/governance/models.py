@@ -80,7 +80,10 @@ class Ballot(Model):
     __tablename__ = "ballots"
     __table_args__ = (
         CheckConstraint("form IN ('motion', 'ballot')", name="form"),
-        CheckConstraint("purpose IN ('general', 'constitution_change', 'wind_up')", name="purpose"),
+        CheckConstraint(
+            "purpose IN ('general', 'constitution_change', 'wind_up', 'election')",
+            name="purpose",
+        ),
         CheckConstraint("state IN ('open', 'closed')", name="state"),
         CheckConstraint("form = 'ballot' OR meeting_id IS NOT NULL", name="motion_at_meeting"),
     )

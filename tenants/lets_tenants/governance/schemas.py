@@ -93,7 +93,7 @@ class BallotIn(Schema):
     question = fields.String(required=True, validate=validate.Length(min=1, max=500))
     purpose = fields.String(
         load_default="general",
-        validate=validate.OneOf(("general", "constitution_change", "wind_up")),
+        validate=validate.OneOf(("general", "constitution_change", "wind_up", "election")),
     )
     meeting = fields.Integer(load_default=None, strict=True)
     closes_at = fields.AwareDateTime(load_default=None)

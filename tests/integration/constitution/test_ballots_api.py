@@ -378,3 +378,59 @@ def test_an_inquorate_meeting_decides_nothing_until_it_is_called_again_wes_10h(
         f"{world.path}/ballots", {"question": "x", "meeting": again["id"]}
     )
     assert proceeds.status_code == 201, proceeds.json
+
+
+def test_the_agm_elects_an_officer_who_must_be_in_good_standing_wes_10c_10d(governed, fake_clock):
+    from lets_platform.permissions import roles_in
+
+    world = governed("wiltshire", members=6)
+    world.as_["chair"].post(f"{world.path}/members/m6/termination", {"reason": "Breach"})
+    present = ["chair", "sec", "tres", "vic", "m1", "m2", "m3", "m4", "m5"]
+    meeting = _meeting(world, "agm", fake_clock, present)
+
+    ineligible = world.as_["sec"].post(
+        f"{world.path}/ballots",
+        {
+            "question": "m6 as treasurer",
+            "meeting": meeting,
+            "purpose": "election",
+            "changes": {"handle": "m6", "role": "treasurer"},
+        },
+    )
+    election = (
+        world.as_["sec"]
+        .post(
+            f"{world.path}/ballots",
+            {
+                "question": "m1 as treasurer",
+                "meeting": meeting,
+                "purpose": "election",
+                "changes": {"handle": "m1", "role": "treasurer"},
+            },
+        )
+        .json
+    )
+    for who in present[:6]:
+        _vote(world, election["id"], who, "for")
+    closed = world.as_["sec"].post(f"{world.path}/ballots/{election['id']}/close").json
+
+    assert_problem(ineligible, 409, "not_eligible")
+    assert closed["passed"] is True
+    assert "treasurer" in roles_in(world.people["m1"], world.scheme.id)
+
+
+def test_officers_are_elected_only_at_the_agm(governed, fake_clock):
+    world = governed("wiltshire", members=1)
+    meeting = _meeting(world, "committee", fake_clock, ["chair", "sec", "tres"])
+
+    response = world.as_["sec"].post(
+        f"{world.path}/ballots",
+        {
+            "question": "m1 as chair",
+            "meeting": meeting,
+            "purpose": "election",
+            "changes": {"handle": "m1", "role": "chair"},
+        },
+    )
+
+    assert_problem(response, 409, "election_at_agm")
