@@ -43,3 +43,10 @@ def test_an_unknown_template_is_refused_by_name(lets):
     )
 
     assert result.exit_code == 1 and "template_unknown" in result.output
+
+
+def test_the_governance_sweep_runs_every_hour_from_the_scheduler(ctx):
+    from lets_platform import jobs
+
+    periodic = jobs.periodic()["governance_sweep"]
+    assert periodic.seconds == 3600

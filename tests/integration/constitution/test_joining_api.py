@@ -8,7 +8,6 @@ from __future__ import annotations
 from lets_platform.db import db
 from lets_platform.identity.operations import add_person, grant_role
 from lets_platform.testing import assert_problem, db_state
-from lets_tenants.governance.tasks import governance_sweep
 from lets_tenants.joining.operations import sweep_renewals
 
 
@@ -115,7 +114,8 @@ def test_renewal_is_reminded_then_the_membership_lapses_and_loses_its_vote(
     assert sweep_renewals() == {"reminded": 0, "lapsed": 0}
     db.session.commit()
     fake_clock.advance(days=30)
-    governance_sweep.fn()
+    assert sweep_renewals() == {"reminded": 0, "lapsed": 1}
+    db.session.commit()
     ballot = world.as_["sec"].post(f"{world.path}/ballots", {"question": "Picnic?"}).json
 
     standing = world.as_["olive"].get(f"{world.path}/members/nina/standing").json
