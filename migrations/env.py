@@ -6,6 +6,7 @@ from alembic import context
 from flask import has_app_context
 
 from lets_platform.db import db
+from lets_platform.migrate import include_name
 
 
 def _run() -> None:
@@ -16,6 +17,7 @@ def _run() -> None:
             target_metadata=db.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":  # migrations see every scheme's rows

@@ -162,7 +162,9 @@ def balance(ctx: Flask) -> Callable[[Scheme, str], int]:
 def lets(tmp_path) -> Iterator[Callable[..., Any]]:
     """Run ``lets ...`` against a fresh, migrated database, as a shell would (config from
     the environment); ``lets(*args, ok=False)`` lets a command fail. ``lets.url`` is the
-    database. Test modules override it to seed what they need from the shell."""
+    database (on PostgreSQL as the server's superuser, while the commands run as the app
+    role, after the owner role migrated it). Test modules override it to seed what they
+    need from the shell."""
     from click.testing import CliRunner
     from flask.cli import ScriptInfo
 
@@ -184,9 +186,26 @@ def lets(tmp_path) -> Iterator[Callable[..., Any]]:
                 apps.append(create_app())
                 return apps[-1]
 
-            result = CliRunner().invoke(
-                main, list(args), env=env, catch_exceptions=False, obj=ScriptInfo(create_app=create)
-            )
+            import dramatiq
+
+            from lets_platform import jobs
+
+            # each app the command builds binds the jobs to itself: bind them back after,
+            # so that tests run later send their jobs to the session's app, not a dropped one
+            kept = (jobs._app, jobs._broker, [(a, a.broker) for a in jobs._actors])
+            try:
+                result = CliRunner().invoke(
+                    main,
+                    list(args),
+                    env=env,
+                    catch_exceptions=False,
+                    obj=ScriptInfo(create_app=create),
+                )
+            finally:
+                jobs._app, jobs._broker = kept[0], kept[1]
+                for declared, broker in kept[2]:
+                    declared.broker = broker
+                dramatiq.set_broker(kept[1])
             for app in apps:
                 testing.dispose(app)
             if ok:
@@ -194,7 +213,14 @@ def lets(tmp_path) -> Iterator[Callable[..., Any]]:
             return result
 
         run.url = url  # type: ignore[attr-defined]
-        run("db", "upgrade")
+        if url.startswith("postgresql"):  # as in production: the owner migrates and
+            env["LETS_DATABASE_URL"] = testing.give_to_owner(url)  # grants the app role,
+            env["LETS_DATABASE_APP_ROLE"] = testing.APP_ROLE  # which runs the commands
+            run("db", "upgrade")
+            env["LETS_DATABASE_URL"] = testing.role_url(url, testing.APP_ROLE)
+            del env["LETS_DATABASE_APP_ROLE"]
+        else:
+            run("db", "upgrade")
         yield run
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from lets_platform import demo as demo_registry
-from lets_platform import invariants, jobs, migrate
+from lets_platform import invariants, jobs
 from lets_platform.api import register
 from lets_platform.signals import scheme_provisioned
 
@@ -68,8 +68,6 @@ def init_app(app: Flask) -> None:
         register(app, blueprint)
     scheme_provisioned.connect(_open_federation_books)
     invariants.register("federation", check_federation)
-    migrate.protect("federation_trades")  # decided, never deleted
-    migrate.protect("federation_rate_changes", ())  # the rates' history is append-only
     demo_registry.register(20, "federation", seed)
     jobs.every(tasks.SWEEP_EVERY, tasks.sweep_trades)
     cli.init_app(app)
@@ -78,6 +76,12 @@ def init_app(app: Flask) -> None:
     clearing.init_app(app)
     invoices.init_app(app)
     windup.init_app(app)
+    from lets_federation import pages
+
+    pages.init_app(app)
     from lets_federation import migration
 
     migration.init_app(app)
+    from lets_federation import hub
+
+    hub.init_app(app)

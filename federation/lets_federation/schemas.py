@@ -17,6 +17,7 @@ from lets_federation.positions.models import PairFlow, Position
 from lets_federation.rates.models import RateChange
 from lets_federation.trades.models import TRADE_STATES, Trade
 from lets_federation.units import format_fed, format_rate
+from lets_platform import fields as api_fields
 from lets_platform.money import format_amount
 from lets_platform.tenancy.models import Scheme
 
@@ -25,7 +26,7 @@ RAW_STRING = {"type": "string"}
 
 
 class RateIn(Schema):
-    rate = fields.Raw(required=True, metadata={**RAW_STRING, "example": "25/2"})
+    rate = api_fields.Rate(required=True)
 
 
 class RateOut(Schema):
@@ -42,16 +43,16 @@ class RateChangeOut(Schema):
 
 
 class TradeIn(Schema):
-    id = fields.String(load_default=None, metadata={"description": "UUID; generated if absent"})
-    payer = fields.Raw(required=True, metadata={**RAW_STRING, "example": "wiltshire/alice"})
-    payee = fields.Raw(required=True, metadata={**RAW_STRING, "example": "bright/bob"})
-    amount = fields.Raw(load_default=None, metadata={**RAW_STRING, "example": "12.50"})
+    id = api_fields.Id()
+    payer = api_fields.Address(required=True)
+    payee = api_fields.Address(required=True, metadata={"example": "bright/bob"})
+    amount = api_fields.Amount(load_default=None)
     currency = fields.Raw(load_default="payer", metadata={"enum": ["payer", "payee"]})
     memo = fields.Raw(load_default="", metadata=RAW_STRING)
 
 
 class TradeListArgs(Schema):
-    scheme = fields.String(load_default=None)
+    scheme = api_fields.SlugRef(load_default=None)
     state = fields.String(load_default=None, validate=validate.OneOf(TRADE_STATES))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
 
@@ -77,12 +78,12 @@ class TradeOut(Schema):
 
 
 class LimitsIn(Schema):
-    max_deficit = fields.Raw(load_default=None, allow_none=True, metadata=FED_DOC)
-    max_surplus = fields.Raw(load_default=None, allow_none=True, metadata=FED_DOC)
+    max_deficit = api_fields.FedAmount(load_default=None, allow_none=True)
+    max_surplus = api_fields.FedAmount(load_default=None, allow_none=True)
 
 
 class PairLimitIn(Schema):
-    max_net_flow = fields.Raw(load_default=None, allow_none=True, metadata=FED_DOC)
+    max_net_flow = api_fields.FedAmount(load_default=None, allow_none=True)
 
 
 class PositionOut(Schema):

@@ -2,7 +2,7 @@
 fees, terminations, budgets, claims and disputes; wind-ups decided by the scheme's majority
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 
 Every new table is a tenant table: row-level security on PostgreSQL as 0002 does it.
 ``wind_ups`` keeps the majority rule its decision met (and the electorate, for two thirds
@@ -16,7 +16,7 @@ import lets_platform.db
 
 
 revision = '0019'
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import configure_mappers
 
-from lets_platform import api, db, errors, jobs, oauth, ratelimit, views, web
+from lets_platform import api, db, edge, errors, jobs, mailqueue, oauth, ratelimit, views, web
+from lets_platform import scheduler as _scheduler  # noqa: F401  (its table, for the metadata)
 from lets_platform.config import default_instance_path, from_environment
 
 
@@ -28,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     errors.register_handlers(app)
     jobs.init_app(app)
+    mailqueue.init_app(app)
     views.init_app(app)
     web.init_app(app)
     oauth.init_app(app)
@@ -40,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for name in filter(None, (m.strip() for m in app.config["LETS_MODULES"].split(","))):
         importlib.import_module(name).init_app(app)
     ratelimit.init_app(app)  # last: it limits the views every area registered
+    edge.init_app(app)  # its hook goes first, before every other one reads the request
     # Every model is imported now: set up their mappings here, once, rather than in the
     # first query of whichever request thread comes first; a request may build rows
     # before it queries (``db.persistent``), and threads must not race to configure.

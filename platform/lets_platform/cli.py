@@ -15,7 +15,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
-from lets_platform import invariants, migrate
+from lets_platform import dbroles, invariants, migrate
 from lets_platform.app import create_app
 from lets_platform.db import db
 from lets_platform.errors import LetsError
@@ -43,6 +43,15 @@ def transactional(fn: F) -> F:
     return run  # type: ignore[return-value]
 
 
+def refuse_privileged(app: Any) -> None:
+    """Exit 2 with the reason if the hub would serve as a superuser or an owner."""
+    try:
+        dbroles.refuse_privileged(app)
+    except dbroles.PrivilegedRole as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
 @click.group(
     cls=FlaskGroup,
     create_app=create_app,
@@ -64,9 +73,22 @@ def db_group() -> None:
 @click.argument("revision", default="head")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
-    """Migrate the database up to REVISION (default: head)."""
-    migrate.upgrade(revision)
+    """Migrate the database up to REVISION (default: head), as the tables' owner, and grant
+    the app role (LETS_DATABASE_APP_ROLE) what it needs."""
+    try:
+        granted = migrate.upgrade(revision)
+    except dbroles.PrivilegedRole as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     click.echo(f"database at {revision}")
+    if granted:
+        click.echo(f"granted {granted}")
+    elif db.engine.dialect.name == "postgresql":
+        click.echo(
+            "warning: LETS_DATABASE_APP_ROLE is unset, so no role was granted; the hub must "
+            "serve as an ordinary role, not as the owner that ran this",
+            err=True,
+        )
 
 
 @db_group.command("downgrade")
@@ -82,8 +104,13 @@ def db_downgrade(revision: str) -> None:
 @click.argument("role")
 @with_appcontext
 def db_grant(role: str) -> None:
-    """Grant ROLE (the application's PostgreSQL login) what the hub needs, and no more."""
-    migrate.grant(role)
+    """Grant ROLE (the application's PostgreSQL login) what the hub needs, and no more
+    (``lets db upgrade`` does this itself for LETS_DATABASE_APP_ROLE)."""
+    try:
+        dbroles.grant(role)
+    except dbroles.PrivilegedRole as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     click.echo(f"granted {role}")
 
 
@@ -92,7 +119,8 @@ def db_grant(role: str) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def serve(host: str, port: int) -> None:
-    """Serve the hub (with an in-process job worker when no Redis is configured)."""
+    """Serve the hub (with an in-process job worker and scheduler when no Redis is
+    configured)."""
     run_server(host, port)
 
 
@@ -100,10 +128,16 @@ def run_server(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from lets_platform.jobs import start_in_process_worker
+    from lets_platform.scheduler import start_in_process_scheduler
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not app.config.get("LETS_REDIS_URL"):
+    refuse_privileged(app)
+    # End the command's own unit of work: on SQLite an open transaction (even a read, since
+    # each begins IMMEDIATE) would hold the write lock while the hub serves.
+    db.session.remove()
+    if not app.config.get("LETS_REDIS_URL"):  # the embedded default: all in this process
         start_in_process_worker(app)
+        start_in_process_scheduler(app)
     click.echo(f"lets is serving on http://{host}:{port}/ (Ctrl-C to stop)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -112,6 +146,7 @@ def run_server(host: str, port: int) -> None:
 @click.argument("dramatiq_args", nargs=-1, type=click.UNPROCESSED)
 def worker(dramatiq_args: tuple[str, ...]) -> None:
     """Run a dramatiq worker for the configured broker (extra args go to dramatiq)."""
+    refuse_privileged(click.get_current_context().ensure_object(ScriptInfo).load_app())
     argv = [sys.executable, "-m", "dramatiq", "lets_platform.worker", *dramatiq_args]
     os.execv(sys.executable, argv)
 
@@ -119,15 +154,19 @@ def worker(dramatiq_args: tuple[str, ...]) -> None:
 @main.command("scheduler")
 @with_appcontext
 def scheduler() -> None:
-    """Send the periodic jobs (clearing sweeps, clearing runs) when due; run one per hub."""
+    """Send the periodic jobs (trade sweeps, clearing runs, resuming migrations, unsent
+    mail) when due. A second scheduler is harmless: each job goes once per period."""
     import threading
 
-    from lets_platform.jobs import periodic, run_scheduler
+    from lets_platform.jobs import periodic
+    from lets_platform.scheduler import run_scheduler
 
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    refuse_privileged(app)
     for name, job in periodic().items():
         click.echo(f"every {job.seconds:g}s: {name}")
     try:
-        run_scheduler(threading.Event())
+        run_scheduler(app, threading.Event())
     except KeyboardInterrupt:
         click.echo("scheduler stopped")
 

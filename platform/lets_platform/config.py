@@ -11,6 +11,7 @@ RATE_LIMIT_SIZES = (
     "LETS_RATE_LIMIT_LOGIN",
     "LETS_RATE_LIMIT_OAUTH_TOKEN",
     "LETS_RATE_LIMIT_PASSWORD_RESET",
+    "LETS_RATE_LIMIT_MESSAGES",
 )
 
 #: Area packages loaded by the app factory, in order; each exposes ``init_app(app)``.
@@ -37,6 +38,13 @@ def from_environment(instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": env.get("LETS_SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        #: The ordinary PostgreSQL role the hub serves as: ``lets db upgrade`` (run as the
+        #: owner) grants it what it needs (lets_platform.dbroles).
+        "LETS_DATABASE_APP_ROLE": env.get("LETS_DATABASE_APP_ROLE") or None,
+        #: Serve even when connected as a superuser or an owner (not recommended).
+        "LETS_ALLOW_PRIVILEGED_DATABASE_ROLE": _flag(
+            env.get("LETS_ALLOW_PRIVILEGED_DATABASE_ROLE"), default=False
+        ),
         "LETS_REDIS_URL": env.get("LETS_REDIS_URL") or None,
         #: Prefix of every Redis key the broker uses; hubs (or test runs) sharing a Redis
         #: database stay apart by using different namespaces.
@@ -51,12 +59,23 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LETS_MAIL_OUTBOX": env.get("LETS_MAIL_OUTBOX") or None,
         "LETS_SMTP_URL": env.get("LETS_SMTP_URL") or None,
         "LETS_MAIL_FROM": env.get("LETS_MAIL_FROM") or None,
+        #: How many times the mail queue tries a mail before it gives up on it.
+        "LETS_MAIL_MAX_ATTEMPTS": int(env.get("LETS_MAIL_MAX_ATTEMPTS") or 12),
+        #: Where uploads (photos, printable directories) are kept (lets_platform.storage):
+        #: "local", in LETS_STORAGE_PATH (default <instance>/uploads).
+        "LETS_STORAGE": env.get("LETS_STORAGE") or "local",
+        "LETS_STORAGE_PATH": env.get("LETS_STORAGE_PATH") or None,
+        "LETS_PHOTO_MAX_BYTES": int(env.get("LETS_PHOTO_MAX_BYTES") or 5 * 1024 * 1024),
+        #: Messages one person may send in an hour, whatever their address.
+        "LETS_MESSAGES_PER_HOUR": int(env.get("LETS_MESSAGES_PER_HOUR") or 30),
         #: Rate limits per client address (lets_platform.ratelimit): on unless turned off;
         #: counted in this storage, else in LETS_REDIS_URL's Redis, else in memory.
         "LETS_RATE_LIMITS_ENABLED": _flag(env.get("LETS_RATE_LIMITS_ENABLED"), default=True),
         "LETS_RATE_LIMIT_STORAGE_URL": env.get("LETS_RATE_LIMIT_STORAGE_URL") or None,
         #: Proxies in front of the hub whose X-Forwarded-For (and -Proto) are believed.
         "LETS_TRUSTED_PROXIES": int(env.get("LETS_TRUSTED_PROXIES") or 0),
+        #: The largest request body accepted, in bytes (lets_platform.edge); larger is 413.
+        "LETS_MAX_CONTENT_LENGTH": int(env.get("LETS_MAX_CONTENT_LENGTH") or 10 * 1024 * 1024),
         **{name: env[name] for name in RATE_LIMIT_SIZES if env.get(name)},
     }
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -184,39 +183,10 @@ _periodic: dict[str, Periodic] = {}
 
 
 def every(seconds: float, declared: dramatiq.Actor[Any, Any], *args: Any) -> None:
-    """Have ``lets scheduler`` send ``declared(*args)`` every ``seconds`` (once per actor)."""
+    """Have ``lets scheduler`` send ``declared(*args)`` every ``seconds`` (once per actor;
+    once per period hub-wide, however many schedulers run: ``lets_platform.scheduler``)."""
     _periodic[declared.actor_name] = Periodic(seconds, declared, args)
 
 
 def periodic() -> dict[str, Periodic]:
     return dict(_periodic)
-
-
-class Scheduler:
-    """Sends each periodic job when due; the clock is passed in, so it is testable."""
-
-    def __init__(self, now: float) -> None:
-        self.due = {name: now for name in _periodic}
-
-    def tick(self, now: float) -> list[str]:
-        """Send every job due at ``now``; returns their actor names."""
-        sent = []
-        for name, job in _periodic.items():
-            if now < self.due.setdefault(name, now):
-                continue
-            self.due[name] = now + job.seconds
-            try:
-                job.declared.send(*job.args)
-                sent.append(name)
-            except Exception:  # the broker is down: try again when next due
-                log.exception("scheduler: could not send %s", name)
-        return sent
-
-
-def run_scheduler(stop: threading.Event, resolution: float = 1.0) -> None:
-    """Send periodic jobs until ``stop`` is set (``lets scheduler``; run one per hub)."""
-    scheduler = Scheduler(time.monotonic())
-    while not stop.is_set():
-        for name in scheduler.tick(time.monotonic()):
-            log.info("scheduler: sent %s", name)
-        stop.wait(resolution)

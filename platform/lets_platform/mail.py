@@ -5,9 +5,11 @@
 read them; ``smtp`` sends through the server of ``LETS_SMTP_URL``
 (``smtp://user:password@host:587`` with STARTTLS, ``smtps://...:465`` for TLS from the
 start). Senders are a registry, so another (an HTTP mail API) is one function away.
-Send from a job (``jobs.send_after_commit``), never inside a request's transaction; a
-mail that carries a secret (a one-time link) leaves by ``send_after_commit`` instead, so
-that the secret is never written to the job queue.
+Mail goes through the mail queue (``lets_platform.mailqueue.enqueue``), which calls
+:func:`send` from a job after the transaction that queued it commits, and again later
+for whatever is still unsent; never send inside a request's transaction. A mail that
+carries a secret (a one-time link) leaves by :func:`send_after_commit` instead, so that
+the secret is written neither to the job queue nor to the mail queue's table.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import logging
 import smtplib
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -53,14 +56,21 @@ def sender(name: str) -> Callable[[Sender], Sender]:
     return add
 
 
-def message(to: str, subject: str, body: str) -> EmailMessage:
-    """A plain-text message from the hub's address (``LETS_MAIL_FROM``)."""
+def new_message_id() -> str:
+    return make_msgid(domain="lets.invalid")
+
+
+def message(to: str, subject: str, body: str, *, sent: datetime | None = None) -> EmailMessage:
+    """A plain-text message from the hub's address (``LETS_MAIL_FROM``), dated ``sent``
+    (default: now)."""
     mail = EmailMessage()
     mail["From"] = current_app.config.get("LETS_MAIL_FROM") or DEFAULT_FROM
     mail["To"] = to
     mail["Subject"] = subject
-    mail["Date"] = formatdate(usegmt=True)
-    mail["Message-ID"] = make_msgid(domain="lets.invalid")
+    mail["Date"] = (
+        format_datetime(sent.astimezone(UTC), usegmt=True) if sent else formatdate(usegmt=True)
+    )
+    mail["Message-ID"] = new_message_id()
     mail.set_content(body)
     return mail
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from lets_platform.errors import AmountInvalid, AmountMustBePositive, AmountTooLarge
+from lets_platform.fields import DECIMAL
 
 #: No amount, balance or limit may exceed this many minor units in magnitude; it keeps every
 #: sum well inside a signed 64-bit integer (BIGINT) so that no balance can overflow.
 MAX_MINOR_UNITS = 10**15
 
-_DECIMAL = re.compile(r"(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?", re.ASCII)
+_DECIMAL = DECIMAL
 _DIGITS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
 
 

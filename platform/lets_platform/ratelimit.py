@@ -37,6 +37,7 @@ from lets_platform.errors import problem, problem_response
 LOGIN = "login"
 OAUTH_TOKEN = "oauth_token"
 PASSWORD_RESET = "password_reset"
+MESSAGES = "messages"
 
 #: Each named limit, the variable that sizes it and its default (flask-limiter's notation;
 #: several limits joined by ";" all apply).
@@ -44,6 +45,7 @@ LIMITS: dict[str, tuple[str, str]] = {
     LOGIN: ("LETS_RATE_LIMIT_LOGIN", "10 per minute; 100 per hour"),
     OAUTH_TOKEN: ("LETS_RATE_LIMIT_OAUTH_TOKEN", "60 per minute; 1000 per hour"),
     PASSWORD_RESET: ("LETS_RATE_LIMIT_PASSWORD_RESET", "5 per minute; 20 per hour"),
+    MESSAGES: ("LETS_RATE_LIMIT_MESSAGES", "10 per minute; 200 per day"),
 }
 
 #: What a refused request gets: its body, from the message (status and headers are added).

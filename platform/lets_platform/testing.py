@@ -19,7 +19,7 @@ import dramatiq
 import psycopg
 from flask import Flask, current_app
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, event, func, make_url, select, text
+from sqlalchemy import Engine, create_engine, event, func, make_url, select
 from sqlalchemy.pool import NullPool
 
 from lets_platform import jobs, migrate
@@ -76,8 +76,11 @@ def test_database(backend: str | None = None) -> Iterator[str]:
             yield url
 
 
-#: The ordinary role the tests' app connects as on PostgreSQL, so that row-level security
-#: binds it as it binds production (a superuser or the tables' owner would pass through).
+#: The roles of a production hub, for the tests on PostgreSQL: the owner runs the
+#: migrations (an ordinary role that owns the test database, not the server's superuser)
+#: and the app connects as the ordinary role that owns nothing and that row-level security
+#: binds, with the privileges ``lets db upgrade`` grants it.
+OWNER_ROLE = "lets_test_owner"
 APP_ROLE = "lets_test_app"
 
 
@@ -86,8 +89,10 @@ def make_app(
 ) -> Flask:
     """An app for tests, bound to ``database_url`` (migrated to head).
 
-    On PostgreSQL the migrations run as the URL's (owner) role and the app connects as
-    the ordinary role ``APP_ROLE`` with ``lets db grant``'s privileges, unless ``as_owner``.
+    On PostgreSQL (``database_url`` names a superuser, as ``LETS_TEST_DATABASE_URL``
+    does) the database is given to ``OWNER_ROLE``, which runs the migrations and grants
+    ``APP_ROLE``; the app connects as ``APP_ROLE``. With ``as_owner`` the migrations run
+    and the app connects as ``database_url``'s own role.
     """
     settings = {
         "TESTING": True,
@@ -103,18 +108,51 @@ def make_app(
         "SECRET_KEY": "test",
         **config,
     }
-    owner = create_app({**settings, "SQLALCHEMY_DATABASE_URI": database_url})
+    if as_owner or not database_url.startswith("postgresql"):
+        owner = create_app({**settings, "SQLALCHEMY_DATABASE_URI": database_url})
+        with owner.app_context():
+            migrate.upgrade()
+        return owner
+    owner_url = give_to_owner(database_url)
+    owner = create_app(
+        {**settings, "SQLALCHEMY_DATABASE_URI": owner_url, "LETS_DATABASE_APP_ROLE": APP_ROLE}
+    )
     with owner.app_context():
-        migrate.upgrade()
-        if as_owner or db.engine.dialect.name != "postgresql":
-            return owner
-        _ensure_role(APP_ROLE)
-        migrate.grant(APP_ROLE)
+        migrate.upgrade()  # and grants APP_ROLE, as ``lets db upgrade`` does
     dispose(owner)
-    app_url = make_url(database_url).set(username=APP_ROLE, password=None)
-    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": app_url.render_as_string(False)})
-    app.config["LETS_TEST_OWNER_URL"] = database_url
+    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": role_url(database_url, APP_ROLE)})
+    app.config["LETS_TEST_OWNER_URL"] = owner_url
     return app
+
+
+def role_url(database_url: str, role: str) -> str:
+    """``database_url`` connecting as ``role`` (no password: the test server trusts it)."""
+    return make_url(database_url).set(username=role, password=None).render_as_string(False)
+
+
+def give_to_owner(database_url: str) -> str:
+    """Make ``OWNER_ROLE`` (and ``APP_ROLE``) exist and own ``database_url``'s database, as
+    the superuser of ``database_url``; returns the URL connecting as the owner."""
+    database = make_url(database_url).database
+    with psycopg.connect(conninfo(database_url), autocommit=True) as conn:
+        for role in (OWNER_ROLE, APP_ROLE):
+            ensure_role(conn, role)
+        conn.execute(f'ALTER DATABASE "{database}" OWNER TO {OWNER_ROLE}')
+    return role_url(database_url, OWNER_ROLE)
+
+
+def conninfo(database_url: str) -> str:
+    """``database_url`` as psycopg takes it (without SQLAlchemy's driver name)."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(False)
+
+
+def ensure_role(conn: psycopg.Connection[Any], role: str) -> None:
+    """Create the ordinary login ``role`` unless it exists (test runs may race to it)."""
+    conn.execute(
+        "DO $$BEGIN "
+        f"CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; "
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END$$"
+    )
 
 
 @contextmanager
@@ -129,15 +167,6 @@ def keep_jobs_bound() -> Iterator[None]:
         dramatiq.set_broker(bound_broker)
         for declared in jobs._actors:
             jobs.bind(declared, bound_broker)
-
-
-def _ensure_role(role: str) -> None:
-    with db.engine.begin() as connection:
-        exists = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
-        if exists.first() is None:
-            connection.exec_driver_sql(
-                f"CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
-            )
 
 
 def dispose(app: Flask) -> None:
@@ -210,6 +239,9 @@ class Api:
 
     def patch(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
         return self.call("PATCH", path, json=body, headers=self._headers(headers))
+
+    def delete(self, path: str, headers: dict[str, str] | None = None) -> Any:
+        return self.call("DELETE", path, headers=self._headers(headers))
 
 
 def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:

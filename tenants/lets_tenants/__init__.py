@@ -20,8 +20,9 @@ def _open_federation_account(scheme: Any, **_: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from lets_tenants import cli, pages
+    from lets_tenants import admin, cli, directory, pages
     from lets_tenants.accounts.api import blp as accounts
+    from lets_tenants.activity.api import blp as activity
     from lets_tenants.demo import seed
     from lets_tenants.imports import cli as imports_cli
     from lets_tenants.imports.api import blp as imports
@@ -33,14 +34,16 @@ def init_app(app: Flask) -> None:
     from lets_tenants.membership.api import me_blp as me
     from lets_tenants.statements.api import blp as statements
 
-    for blueprint in (me, members, accounts, transfers, invoices, statements, imports):
+    for blueprint in (me, members, accounts, transfers, invoices, statements, imports, activity):
         register(app, blueprint)
     scheme_provisioned.connect(_open_federation_account)
     invariants.register("ledger", check_ledger)
     demo_registry.register(10, "ledger", seed)
     cli.init_app(app)
+    directory.init_app(app)
     imports_cli.init_app(app)
     pages.init_app(app)
+    admin.init_app(app)
     from lets_tenants import constitution
 
     constitution.init_app(app)

@@ -11,6 +11,7 @@ from lets_platform.identity.operations import get_person
 from lets_platform.tenancy.operations import get_scheme
 from lets_tenants.accounts import operations as accounts
 from lets_tenants.ledger import operations as ledger
+from lets_tenants.membership import invitations
 from lets_tenants.membership import operations as membership
 
 members = AppGroup("members", help="Members of a scheme.")
@@ -39,6 +40,17 @@ def members_add(
         actor=None,
     )
     click.echo(f"added {scheme}/{handle}")
+
+
+@members.command("invite")
+@click.argument("scheme")
+@click.argument("handle")
+@click.option("--email", default=None, help="For a member who has no email address yet.")
+@transactional
+def members_invite(scheme: str, handle: str, email: str | None) -> None:
+    """Mail the member HANDLE an invitation to set a password (a link, once, 7 days)."""
+    link = invitations.invite_member(get_scheme(scheme), handle, actor=None, email=email)
+    click.echo(f"invited {scheme}/{handle} at {link.email}; the mail leaves on commit")
 
 
 @members.command("list")

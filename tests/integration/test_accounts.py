@@ -197,6 +197,7 @@ def test_a_new_email_is_confirmed_from_the_new_address(wiltshire, browser, outbo
     assert sent.status_code == 302 and str(mail["To"]) == "alice@new.example"
     assert before == "alice@wiltshire.test"
     assert confirmed.status_code == 302
+    assert [str(m["To"]) for m in outbox()][1:] == ["alice@wiltshire.test"]  # told
     db.session.expire_all()
     assert db.session.get(Person, wiltshire.people["alice"].id).email == "alice@new.example"
 
@@ -249,3 +250,33 @@ def test_links_expire_by_the_clock_not_before(wiltshire, browser, outbox, fake_c
     fake_clock.advance(hours=1, minutes=59)
 
     assert browser.get(link_in(outbox()[0])).status_code == 200
+
+
+def test_lets_members_invite_mails_a_link_from_the_shell(lets, tmp_path):
+    from lets_platform import mail
+
+    lets("schemes", "create", "wiltshire", "--name", "Wiltshire", "--currency-code", "WES",
+         "--currency-name", "WES units")  # fmt: skip
+    lets("members", "add", "wiltshire", "pat@example.org", "--handle", "pat", "--name", "Pat")
+
+    said = lets("members", "invite", "wiltshire", "pat").output
+    [sent] = mail.read_outbox(tmp_path / "outbox")
+
+    assert "invited wiltshire/pat at pat@example.org" in said
+    assert str(sent["To"]) == "pat@example.org" and "/invitation/" in sent.get_content()
+
+
+def test_a_new_password_signs_out_every_other_browser(ctx, wiltshire, browser, outbox):
+    from lets_platform.web.testing import PASSWORD
+
+    browser.sign_in(wiltshire.people["alice"])
+    other = Browser(ctx)
+    other.log_in("alice@wiltshire.test", PASSWORD)
+    assert other.get("/account").status_code == 200
+
+    browser.submit(
+        "/account/password", {"current_password": PASSWORD, "password": NEW, "confirm": NEW}
+    )
+
+    assert browser.get("/account").status_code == 200  # the browser that changed it
+    assert other.get("/account").status_code == 302  # sent to sign in again

@@ -15,6 +15,7 @@ from lets_federation.trades.operations import create_trade
 from lets_platform import invariants, jobs, testing
 from lets_platform.db import db
 from lets_platform.jobs import broker_of
+from lets_platform.scheduler import Scheduler
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.operations import provision_scheme
 from lets_tenants.ledger.models import Transfer
@@ -125,16 +126,17 @@ def test_a_message_queued_in_a_rolled_back_savepoint_is_dropped(ctx, sent):
     assert sent == [("kept",)]
 
 
-def test_the_scheduler_sends_the_sweep_when_due_and_not_before(monkeypatch):
+def test_the_scheduler_sends_the_sweep_when_due_and_not_before(ctx, monkeypatch):
     swept: list[tuple] = []
     for job in jobs.periodic().values():  # other areas' periodic jobs go nowhere
         monkeypatch.setattr(job.declared, "send", lambda *args: None)
     monkeypatch.setattr(tasks.sweep_trades, "send", lambda *args: swept.append(args))
-    scheduler = jobs.Scheduler(now=1000.0)
+    scheduler = Scheduler()
+    start = 1000 * tasks.SWEEP_EVERY  # a period begins
 
-    first = scheduler.tick(1000.0)
-    early = scheduler.tick(1000.0 + tasks.SWEEP_EVERY - 1)
-    due = scheduler.tick(1000.0 + tasks.SWEEP_EVERY)
+    first = scheduler.tick(start)
+    early = scheduler.tick(start + tasks.SWEEP_EVERY - 1)
+    due = scheduler.tick(start + tasks.SWEEP_EVERY)
 
     assert tasks.sweep_trades.actor_name in first
     assert tasks.sweep_trades.actor_name not in early

@@ -14,7 +14,7 @@ from lets_federation.positions.models import Position
 from lets_federation.trades.models import Trade
 from lets_federation.trades.operations import create_trade, settle, sweep
 from lets_platform import invariants
-from lets_platform.db import db, utcnow
+from lets_platform.db import db
 from lets_platform.errors import LetsError
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
@@ -145,13 +145,16 @@ def test_a_trade_past_its_time_expires_when_settled(world):
     assert invariants.run_all() == []
 
 
-def test_the_sweep_expires_overdue_trades_and_leaves_young_ones(world):
+def test_the_sweep_expires_overdue_trades_and_leaves_young_ones(world, ctx):
     old = _trade(world.alice)
-    young = _trade(world.alice, amount="1.00")
-    db.session.get_one(Trade, old.id).expires_at = utcnow() - timedelta(seconds=1)
-    db.session.commit()
+    ttl = ctx.config["LETS_FEDERATION_TRADE_TTL"]
+    ctx.config["LETS_FEDERATION_TRADE_TTL"] = ttl * 2  # a trade's expiry is never rewritten
+    try:
+        young = _trade(world.alice, amount="1.00")
+    finally:
+        ctx.config["LETS_FEDERATION_TRADE_TTL"] = ttl
 
-    report = sweep()
+    report = sweep(now=old.expires_at + timedelta(seconds=1))
     db.session.commit()
 
     assert report.expired == 1

@@ -14,7 +14,7 @@ from lets_platform.db import db
 from lets_platform.identity.models import Person
 from lets_platform.testing import assert_problem, db_state
 from lets_tenants.accounts.models import Account
-from lets_tenants.directory.models import Offer
+from lets_tenants.directory.models import Category, Listing
 from lets_tenants.imports.models import Import
 from lets_tenants.imports.validation import check_accounts
 from lets_tenants.ledger.models import Transfer
@@ -114,16 +114,28 @@ def test_imported_members_are_members_and_can_trade(w, token_for):
     assert _account(w, "mary").balance == 4050
 
 
-def test_offers_belong_to_the_imported_members(w):
+def test_offers_become_listings_of_the_imported_members(w):
     _upload(w, ACCOUNTS, OFFERS)
 
     db.session.commit()
     offers = db.session.execute(
-        select(Offer.title, Offer.description, Offer.category).order_by(Offer.title)
+        select(Listing.kind, Listing.title, Listing.description, Category.name, Listing.status)
+        .join(Category, Category.id == Listing.category_id)
+        .order_by(Listing.title)
     ).all()
     assert [tuple(o) for o in offers] == [
-        ("Bread", "Sourdough, baked on Fridays", "Food"),
-        ("Tiling", "", "Home"),
+        ("offer", "Bread", "Sourdough, baked on Fridays", "Food", "active"),
+        ("offer", "Tiling", "", "Home", "active"),
+    ]
+
+
+def test_imported_offers_are_found_by_the_directory_api(w):
+    _upload(w, ACCOUNTS, OFFERS)
+
+    found = w.as_["olive"].get(w.path + "/listings", q="sourdo").json["items"]
+
+    assert [(i["title"], i["owner"], i["kind"]) for i in found] == [
+        ("Bread", "wiltshire/mary", "offer")
     ]
 
 
@@ -365,7 +377,7 @@ def test_a_scheme_that_is_not_active_takes_no_import(w):
 @pytest.mark.skipif(
     testing.postgres_server_url() is None, reason="needs PostgreSQL (LETS_TEST_DATABASE_URL)"
 )
-@pytest.mark.parametrize("table", ["offers", "imports"])
+@pytest.mark.parametrize("table", ["listings", "categories", "imports"])
 def test_offers_and_imports_are_seen_only_within_their_scheme(w, scheme_with_members, table):
     bright = scheme_with_members("bright", handles=("bea",), organiser="bo")
     assert _upload(w, ACCOUNTS, OFFERS).status_code == 201

@@ -107,6 +107,108 @@ SWEEP: dict[tuple[str, str], Callable[[SimpleNamespace], list[Probe]]] = {
     ("DELETE", "/members/<handle>/roles/<role>"): lambda b: [
         ("/members/gita/roles/mediator", None, None, 404, "member_not_found"),
     ],
+    # the directory and community
+    ("POST", "/listings"): lambda b: [
+        ("/listings", None, _listing(owner="gita"), 404, "member_not_found"),
+        (
+            "/listings",
+            None,
+            _listing(owner="alice", visibility="group", group=b.group),
+            404,
+            "group_not_found",
+        ),
+    ],
+    ("GET", "/listings"): lambda b: [
+        ("/listings", {"owner": "gita"}, None, 404, "member_not_found"),
+    ],
+    ("GET", "/listings/<listing_id>"): lambda b: [
+        (f"/listings/{b.listing}", None, None, 404, "listing_not_found"),
+    ],
+    ("PATCH", "/listings/<listing_id>"): lambda b: [
+        (f"/listings/{b.listing}", None, {"title": "Mine"}, 404, "listing_not_found"),
+    ],
+    ("DELETE", "/listings/<listing_id>"): lambda b: [
+        (f"/listings/{b.listing}", None, None, 404, "listing_not_found"),
+    ],
+    ("POST", "/listings/<listing_id>/renew"): lambda b: [
+        (f"/listings/{b.listing}/renew", None, None, 404, "listing_not_found"),
+    ],
+    ("GET", "/directory/exports/<export_id>"): lambda b: [
+        (f"/directory/exports/{b.export}", None, None, 404, "export_not_found"),
+    ],
+    ("GET", "/directory/exports/<export_id>/file"): lambda b: [
+        (f"/directory/exports/{b.export}/file", None, None, 404, "export_not_found"),
+    ],
+    ("GET", "/members/<handle>/profile"): lambda b: [
+        ("/members/gita/profile", None, None, 404, "member_not_found"),
+    ],
+    ("PATCH", "/members/<handle>/profile"): lambda b: [
+        ("/members/gita/profile", None, {"about": "x"}, 404, "member_not_found"),
+    ],
+    ("PUT", "/members/<handle>/profile/photo"): lambda b: [
+        ("/members/gita/profile/photo", None, None, 404, "member_not_found"),
+    ],
+    ("DELETE", "/members/<handle>/profile/photo"): lambda b: [
+        ("/members/gita/profile/photo", None, None, 404, "member_not_found"),
+    ],
+    ("GET", "/members/<handle>/photo"): lambda b: [
+        ("/members/gita/photo", None, None, 404, "member_not_found"),
+    ],
+    ("POST", "/events"): lambda b: [
+        ("/events", None, _event(group=b.group), 404, "group_not_found"),
+    ],
+    ("GET", "/events/<event_id>"): lambda b: [
+        (f"/events/{b.event}", None, None, 404, "event_not_found"),
+    ],
+    ("POST", "/events/<event_id>/rsvp"): lambda b: [
+        (f"/events/{b.event}/rsvp", None, {"going": True}, 404, "event_not_found"),
+    ],
+    ("POST", "/transfers/<transfer_id>/feedback"): lambda b: [
+        (
+            f"/transfers/{b.transfer}/feedback",
+            None,
+            {"rating": "positive"},
+            404,
+            "transfer_not_found",
+        ),
+    ],
+    ("PATCH", "/transfers/<transfer_id>/feedback"): lambda b: [
+        (
+            f"/transfers/{b.transfer}/feedback",
+            None,
+            {"rating": "negative"},
+            404,
+            "transfer_not_found",
+        ),
+    ],
+    ("GET", "/groups/<group_id>"): lambda b: [
+        (f"/groups/{b.group}", None, None, 404, "group_not_found"),
+    ],
+    ("POST", "/groups/<group_id>/members"): lambda b: [
+        (f"/groups/{b.group}/members", None, {"handle": "olive"}, 404, "group_not_found"),
+    ],
+    ("DELETE", "/groups/<group_id>/members/<handle>"): lambda b: [
+        (f"/groups/{b.group}/members/olive", None, None, 404, "group_not_found"),
+    ],
+    ("POST", "/reports"): lambda b: [
+        (
+            "/reports",
+            None,
+            {"subject": "listing", "id": b.listing, "reason": "x"},
+            422,
+            "report_subject_not_found",
+        ),
+        (
+            "/reports",
+            None,
+            {"subject": "profile", "id": "gita", "reason": "x"},
+            422,
+            "report_subject_not_found",
+        ),
+    ],
+    ("POST", "/reports/<report_id>/resolve"): lambda b: [
+        (f"/reports/{b.report}/resolve", None, {"action": "dismiss"}, 404, "report_not_found"),
+    ],
     ("POST", "/members/<handle>/invitation"): lambda b: [
         ("/members/gita/invitation", None, {}, 404, "member_not_found"),
         ("/members/gita/invitation", None, {"email": "gita@example.org"}, 404, "member_not_found"),
@@ -159,6 +261,7 @@ TAKES_NO_ID = {
     ("GET", "/members"),
     ("GET", "/roles"),
     ("GET", "/audit"),
+    ("GET", "/activity"),  # sums of the scheme's own transfers, per month
     ("POST", "/accounts"),
     ("POST", "/members"),
     # imports create members and accounts from a legacy system's files (new names)
@@ -173,6 +276,16 @@ TAKES_NO_ID = {
     ("POST", "/wind-up"),
     ("GET", "/wind-up"),
     ("GET", "/wind-up/choices"),
+    # the directory's lists, new rows under new names, the scheme's feeds and files
+    ("GET", "/categories"),
+    ("POST", "/categories"),
+    ("GET", "/directory"),
+    ("POST", "/directory/exports"),
+    ("GET", "/events"),
+    ("GET", "/events.ics"),
+    ("GET", "/groups"),
+    ("POST", "/groups"),
+    ("GET", "/reports"),
     # the constitution and its lists; requests and applications that create rows
     ("GET", "/constitution"),
     ("GET", "/constitution/versions"),
@@ -194,6 +307,64 @@ TAKES_NO_ID = {
 }
 
 
+def _listing(**fields: Any) -> dict[str, Any]:
+    return {"kind": "offer", "title": "Eggs", "category": "other", **fields}
+
+
+def _event(**fields: Any) -> dict[str, Any]:
+    return {"title": "Swap", "starts_at": "2999-01-01T10:00:00+00:00", "location": "Hall", **fields}
+
+
+def _community(scheme: Any, owner: str) -> dict[str, int]:
+    """A listing, an event, a group, a report and a directory export of the scheme."""
+    from datetime import date
+
+    from lets_tenants.directory.categories import category_by_slug
+    from lets_tenants.directory.models import DirectoryExport, Listing
+    from lets_tenants.events.models import Event
+    from lets_tenants.groups.models import Group
+    from lets_tenants.membership.operations import get_member
+    from lets_tenants.moderation.models import Report
+
+    member = get_member(scheme, owner)
+    listing = Listing(
+        scheme_id=scheme.id,
+        membership_id=member.id,
+        kind="offer",
+        title="Honey",
+        category_id=category_by_slug(scheme, "other").id,
+        expires_on=date(2999, 1, 1),
+        visibility="federation",
+    )
+    group = Group(scheme_id=scheme.id, name="Growers", created_by_id=member.id)
+    event = Event(
+        scheme_id=scheme.id,
+        title="Swap",
+        starts_at=datetime(2999, 1, 1, tzinfo=UTC),
+        location="Hall",
+        created_by_id=member.id,
+    )
+    export = DirectoryExport(scheme_id=scheme.id, format="csv")
+    db.session.add_all([listing, group, event, export])
+    db.session.flush()
+    report = Report(
+        scheme_id=scheme.id,
+        subject="listing",
+        subject_id=listing.id,
+        reason="x",
+        reporter_id=member.person_id,
+    )
+    db.session.add(report)
+    db.session.flush()
+    return {
+        "listing": listing.id,
+        "group": group.id,
+        "event": event.id,
+        "export": export.id,
+        "report": report.id,
+    }
+
+
 def _world(slug: str, members: tuple[str, str], organiser: str, fund: str, cm, cs) -> Any:
     scheme = cs(slug, network="south-west")
     for handle in members:
@@ -203,8 +374,11 @@ def _world(slug: str, members: tuple[str, str], organiser: str, fund: str, cm, c
     payer, payee = members
     moved = transfer(scheme, payer=payer, payee=payee, amount="3.00", entered_by=None)
     invoice = send_invoice(scheme, sender=payee, payer=payer, amount="2.00", memo="", actor=None)
+    community = _community(scheme, payer)
     db.session.commit()
-    return SimpleNamespace(scheme=scheme, transfer=str(moved.transfer.id), invoice=str(invoice.id))
+    return SimpleNamespace(
+        scheme=scheme, transfer=str(moved.transfer.id), invoice=str(invoice.id), **community
+    )
 
 
 @pytest.fixture

@@ -24,7 +24,9 @@ BACKENDS = [
 
 def _differences() -> list[object]:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": migrate.include_name}
+        )
         return list(compare_metadata(context, db.metadata))
 
 

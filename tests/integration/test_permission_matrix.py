@@ -293,6 +293,24 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], tuple[str, str, Any]]] = {
         {"accounts": "handle,display_name,email,balance\nnew,N,n@example.org,0\n", "dry_run": True},
     ),
     "pools.manage": lambda w: ("POST", "/pools", {"network": "south-west"}),
+    "directory.read": lambda w: ("GET", f"{S}/categories", None),
+    "directory.list_own": lambda w: (
+        "POST",
+        f"{S}/listings",
+        {"kind": "offer", "title": "Eggs", "category": "other", "owner": "actor"},
+    ),
+    "directory.edit_any": lambda w: (
+        "POST",
+        f"{S}/listings",
+        {"kind": "offer", "title": "Eggs", "category": "other", "owner": "alice"},
+    ),
+    "directory.moderate": lambda w: ("GET", f"{S}/reports", None),
+    "directory.print": lambda w: ("GET", f"{S}/directory?format=csv", None),
+    "directory.categories": lambda w: (
+        "POST",
+        f"{S}/categories",
+        {"name": f"c-{uuid.uuid4().hex[:8]}"},
+    ),
     "constitution.change": lambda w: (
         "POST",
         f"{S}/constitution/committee-changes",

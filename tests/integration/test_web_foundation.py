@@ -53,8 +53,8 @@ def test_a_page_of_a_scheme_one_may_not_read_is_a_403_page(browser, scheme_with_
 
     response = browser.get("/s/bright/statement")
 
-    assert response.status_code in (403, 404)
-    assert response.mimetype == "text/html"
+    assert (response.status_code, response.mimetype) == (403, "text/html")
+    assert "You cannot see this page" in response.text
 
 
 def test_a_page_that_needs_sign_in_sends_there_and_back(browser):
@@ -72,7 +72,7 @@ def test_signing_in_takes_a_member_to_their_schemes_dashboard(browser, scheme_wi
     assert response.headers["Location"] == "/s/wiltshire/"
     page = browser.get("/s/wiltshire/")
     assert "You can spend" in page.text
-    assert "100.00 Wiltshire units" in page.text  # the default credit limit, as available
+    assert '100.00 <span class="unit">Wiltshire units' in page.text  # available: the credit limit
 
 
 def test_a_member_of_two_schemes_switches_between_them(browser, scheme_with_members, create_scheme):
@@ -94,8 +94,14 @@ def test_a_member_of_two_schemes_switches_between_them(browser, scheme_with_memb
     page = browser.get("/s/wiltshire/")
     switched = browser.get("/switch?scheme=bright")
 
+    statement = browser.get("/switch?scheme=bright&page=statement.statement")
+    odd = browser.get("/switch?scheme=bright&page=web.logout")
+
     assert 'name="scheme"' in page.text and "Bright (alice-b)" in page.text
     assert switched.headers["Location"] == "/s/bright/"
+    assert 'name="page" value="statement.statement"' in browser.get("/s/wiltshire/statement").text
+    assert statement.headers["Location"] == "/s/bright/statement"
+    assert odd.headers["Location"] == "/s/bright/"
     assert "alice-b" in browser.get("/s/bright/").text
 
 
@@ -133,3 +139,19 @@ def test_the_landing_page_lists_schemes_by_region(browser, create_scheme):
 
     assert page.index("South West") < page.index("Wiltshire") < page.index("Other schemes")
     assert page.index("Other schemes") < page.index("London") and "How to join" in page
+
+
+def test_a_database_failure_on_a_page_is_a_busy_page_for_the_browser(browser, scheme_with_members):
+    from unittest import mock
+
+    from sqlalchemy.exc import OperationalError
+
+    wiltshire = scheme_with_members("wiltshire")
+    browser.sign_in(wiltshire.people["alice"])
+    down = OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    with mock.patch("lets_tenants.pages.views.get_scheme", side_effect=down):
+        response = browser.get("/s/wiltshire/")
+
+    assert (response.status_code, response.mimetype) == (503, "text/html")
+    assert "the service is busy" in response.text

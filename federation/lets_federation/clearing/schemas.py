@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from lets_federation.clearing.models import ClearingRun
 from lets_federation.units import format_fed
+from lets_platform import fields as api_fields
 
 
 def fed(value: int | None) -> str | None:
@@ -25,13 +26,13 @@ class RunIn(Schema):
 class RunListArgs(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     before = fields.AwareDateTime(load_default=None, metadata={"description": "older than this"})
-    scheme = fields.String(
+    scheme = api_fields.SlugRef(
         load_default=None, metadata={"description": "show only this scheme's rows"}
     )
 
 
 class RunArgs(Schema):
-    scheme = fields.String(load_default=None)
+    scheme = api_fields.SlugRef(load_default=None)
 
 
 class RunSchemeOut(Schema):

@@ -43,6 +43,7 @@ blp = Blueprint(
 @blp.route("", methods=["POST"])
 @blp.arguments(FederatedInvoiceIn)
 @blp.response(201, FederatedInvoiceOut)
+@blp.alt_response(200, schema=FederatedInvoiceOut, description="A replay: the original invoice")
 def send_invoice(body: dict[str, Any]) -> Any:
     """The payee asks the payer for ``amount`` in the payee's currency; a replayed ``id`` -> 200."""
     person = federation_caller()

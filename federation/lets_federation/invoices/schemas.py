@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from lets_federation.invoices import operations as ops
 from lets_federation.invoices.models import FEDERATED_INVOICE_STATES, FederatedInvoice
+from lets_platform import fields as api_fields
 from lets_platform.errors import LetsError
 from lets_platform.money import format_amount
 
@@ -19,11 +20,14 @@ AMOUNT_DOC = {
 
 
 class FederatedInvoiceIn(Schema):
-    id = fields.String(load_default=None, metadata={"description": "UUID; generated if absent"})
-    payer = fields.String(required=True, metadata={"description": "who pays: scheme/handle"})
-    payee = fields.String(required=True, metadata={"description": "who is paid: scheme/handle"})
+    id = api_fields.Id()
+    payer = api_fields.Address(required=True, metadata={"description": "who pays: scheme/handle"})
+    payee = api_fields.Address(
+        required=True,
+        metadata={"description": "who is paid: scheme/handle", "example": "bright/bob"},
+    )
     #: Not ``required``: a missing amount is ``amount_invalid``, as for a transfer.
-    amount = fields.Raw(load_default=None, metadata=AMOUNT_DOC)
+    amount = api_fields.Amount(load_default=None, metadata=AMOUNT_DOC)
     memo = fields.Raw(load_default="", metadata={"type": "string"})
 
 

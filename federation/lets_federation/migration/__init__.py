@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from lets_federation.migration.cli import init_cli
     from lets_federation.migration.operations import BATCH_SIZE
     from lets_federation.migration.tasks import RESUME_EVERY, resume_migrations
-    from lets_platform import demo, jobs, migrate
+    from lets_platform import demo, jobs
     from lets_platform.api import register
     from lets_tenants.context import guard_writes
 
@@ -25,7 +25,6 @@ def init_app(app: Flask) -> None:
     register(app, blp)
     guard_writes(app, refuse_closed)
     jobs.every(RESUME_EVERY, resume_migrations)
-    migrate.protect("migration_items")  # the closure report is kept with the closed scheme
     init_cli(app)
     from lets_federation.migration.demo import seed
 

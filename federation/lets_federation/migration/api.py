@@ -70,8 +70,7 @@ def progress(scheme: str) -> dict[str, Any]:
 @blp.route("/wind-up/report", methods=["GET"])
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, ReportOut)
-@blp.alt_response(200, content_type="text/csv", description="The report as CSV")
-@blp.alt_response(200, content_type="application/pdf", description="The report as PDF")
+@blp.media(200, "text/csv", "application/pdf", description="The report as JSON, CSV or PDF")
 def report(args: dict[str, Any], scheme: str) -> Any:
     """The closure report: per account, the balance before, destination, amount there."""
     built = build(ops.progress(scheme, federation_caller()))

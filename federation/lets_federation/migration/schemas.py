@@ -8,10 +8,11 @@ from marshmallow import Schema, fields, validate
 
 from lets_federation.migration.models import MigrationRun
 from lets_federation.migration.report import TOTAL_HEADER, Report, totals
+from lets_platform import fields as api_fields
 
 
 class MergeIn(Schema):
-    into = fields.String(required=True, metadata={"example": "bright"})
+    into = api_fields.SlugRef(required=True)
 
 
 class MigrateIn(Schema):

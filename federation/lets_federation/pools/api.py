@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 from lets_federation.migration.schemas import ProgressOut, progress_out
 from lets_federation.pools import operations as ops
 from lets_federation.pools.provision import provision_from_pool
+from lets_platform import fields as api_fields
 from lets_platform import permissions
 from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.auth import current_person
@@ -18,7 +19,9 @@ blp = Blueprint("pools", __name__, url_prefix=API_PREFIX + "/pools", description
 
 
 class PoolIn(Schema):
-    network = fields.String(required=True, metadata={"description": "the network's slug"})
+    network = api_fields.SlugRef(
+        required=True, metadata={"description": "the network's slug", "example": "south-west"}
+    )
 
 
 class PoolNewSchemeIn(SchemeIn):
@@ -28,7 +31,7 @@ class PoolNewSchemeIn(SchemeIn):
 
 class PoolProvisionIn(Schema):
     scheme = fields.Nested(PoolNewSchemeIn, required=True)
-    handles = fields.List(fields.String(), required=True)
+    handles = fields.List(api_fields.HandleRef(), required=True)
 
 
 class PoolProvisionOut(Schema):

@@ -151,6 +151,43 @@ def start_trade(
 
 
 @dataclass(frozen=True)
+class Preview:
+    """What a trade would do, quoted now: the parties and the terms at today's rates."""
+
+    payer: Account
+    payee: Account
+    payer_scheme: Scheme
+    payee_scheme: Scheme
+    terms: Terms
+
+
+def quote_trade(
+    person: Person | None, *, payer: str, payee: str, amount: Any, currency: str, memo: str = ""
+) -> Preview:
+    """The trade ``start_trade`` would make with these fields, at today's rates, after
+    the same checks of the addresses, the amount, the memo and who may trade; nothing is
+    held or written (the payer's limit is checked when the trade starts). For a
+    confirmation page before anything moves."""
+    if currency not in CURRENCIES:
+        raise ValidationFailed(
+            'currency is "payer" or "payee".', errors={"currency": ["payer or payee"]}
+        )
+    payer_slug, payer_handle = _split(payer, "payer")
+    payee_slug, payee_handle = _split(payee, "payee")
+    if payer_slug == payee_slug:
+        raise SameScheme(f"{payer} and {payee} are both in {payer_slug}.")
+    source, target = _addresses((payer_slug, payer_handle), (payee_slug, payee_handle))
+    named = source.scheme if currency == "payer" else target.scheme
+    minor = named.currency.parse(amount).minor
+    ledger.check_memo(memo)
+    scope.allow(source.scheme.id, target.scheme.id)
+    payer_account, payee_account, _ = _accounts(source, target)
+    _require_may_trade(person, source.scheme, payer_account)
+    terms = _terms(source, target, currency, minor)
+    return Preview(payer_account, payee_account, source.scheme, target.scheme, terms)
+
+
+@dataclass(frozen=True)
 class Terms:
     """What a trade moves: its quote (both amounts and the federation amount, exact by
     ``units``' one rounding rule), the rates it used, and which side was named."""

@@ -81,5 +81,6 @@ def _choices(context: DemoContext, scheme: Scheme, organiser: Person) -> None:
         "Avon Vale LETS (avon-vale) is winding up: repayment until the deadline, no account "
         "goes further into debit, no new members; quinn chose Wiltshire, rosa the pool on "
         "paper (via olwen), the others default to pool-south-west. GET /api/v1/schemes/"
-        "avon-vale/wind-up (olwen, nadia); notices are in <instance>/outbox/"
+        "avon-vale/wind-up (olwen, nadia); the notices wait in the mail queue and leave, into "
+        "<instance>/outbox/, as soon as the hub serves (or a worker and `lets scheduler` run)"
     )

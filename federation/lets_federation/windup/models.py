@@ -106,8 +106,8 @@ class WindUpChoice(Model):
 
 
 class WindUpNotice(Model):
-    """A notice of the wind-up to one member, queued with the decision and sent after it
-    commits; ``sent_at`` makes a redelivered job send nothing twice."""
+    """A notice of the wind-up to one member, put into the hub's mail queue with the
+    decision (``sent_at``: when), which sends it after the decision commits."""
 
     __tablename__ = "wind_up_notices"
     __table_args__ = (UniqueConstraint("wind_up_id", "membership_id"),)

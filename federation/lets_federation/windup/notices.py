@@ -1,9 +1,11 @@
 """Notices of a wind-up: one per member, queued with the decision, sent after it commits.
 
-Each notice is a row (``WindUpNotice``) and a job message; the job sends the mail and
-stamps ``sent_at`` in one unit of work, so a redelivered message sends nothing twice and a
-failed send is retried by dramatiq. The mail tells the member the deadline, their own
-balance and what it asks of them, and how to choose where their balance goes.
+Each notice is a row (``WindUpNotice``) and a mail in the hub's mail queue
+(``lets_platform.mailqueue``), both written in the decision's transaction: the queue sends
+the mail after the commit, and whatever is left unsent (no worker ran, the mail server was
+down) later, so no notice is lost and none is sent twice. The mail tells the member the
+deadline, their own balance and what it asks of them, and how to choose where their
+balance goes.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from lets_federation.windup.models import WindUp, WindUpNotice
-from lets_platform import clock, jobs
+from lets_platform import clock
 from lets_platform.db import db
-from lets_platform.mail import message, send
+from lets_platform.mailqueue.operations import enqueue
 from lets_platform.money import format_amount
 from lets_platform.tenancy import scope
 from lets_tenants.accounts.models import Account
@@ -22,14 +24,16 @@ from lets_tenants.membership.models import Membership
 
 def queue(wind_up: WindUp) -> list[WindUpNotice]:
     """A notice for every active member of the wind-up's scheme who has an email address,
-    sent once this commits."""
-    from lets_federation.windup.tasks import send_wind_up_notice
-
-    members = db.session.scalars(
-        select(Membership).where(
-            Membership.scheme_id == wind_up.scheme_id, Membership.status == "active"
+    in the mail queue: it is sent once this commits."""
+    members = [
+        m
+        for m in db.session.scalars(
+            select(Membership).where(
+                Membership.scheme_id == wind_up.scheme_id, Membership.status == "active"
+            )
         )
-    )
+        if m.person.email  # a paper member has none: their organisers tell them
+    ]
     queued = [
         WindUpNotice(
             wind_up_id=wind_up.id,
@@ -38,17 +42,24 @@ def queue(wind_up: WindUp) -> list[WindUpNotice]:
             email=m.person.email,
         )
         for m in members
-        if m.person.email  # a paper member has none: their organisers tell them
     ]
     db.session.add_all(queued)
     db.session.flush()
-    for notice in queued:
-        jobs.send_after_commit(send_wind_up_notice, notice.id)
+    for notice, membership in zip(queued, members, strict=True):
+        _enqueue(notice, wind_up, membership)
     return queued
 
 
+def _enqueue(notice: WindUpNotice, wind_up: WindUp, membership: Membership) -> None:
+    subject, body = render(wind_up, membership)
+    enqueue(notice.email, subject, body, scheme_id=notice.scheme_id)
+    notice.sent_at = clock.now()
+
+
 def deliver(notice_id: int) -> bool:
-    """Send one notice unless it was sent; returns whether it was sent now."""
+    """Put one notice into the mail queue unless it is there (a notice queued before the
+    mail queue existed, or a message of the job that used to send them); returns whether
+    it was queued now."""
     notice = db.session.scalar(
         select(WindUpNotice).where(WindUpNotice.id == notice_id).with_for_update()
     )
@@ -56,10 +67,7 @@ def deliver(notice_id: int) -> bool:
         return False
     scope.allow(notice.scheme_id)
     wind_up = db.session.get_one(WindUp, notice.wind_up_id)
-    membership = db.session.get_one(Membership, notice.membership_id)
-    subject, body = render(wind_up, membership)
-    send(message(notice.email, subject, body))
-    notice.sent_at = clock.now()
+    _enqueue(notice, wind_up, db.session.get_one(Membership, notice.membership_id))
     return True
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from lets_federation.windup.choices import Row
 from lets_federation.windup.models import WindUp
 from lets_federation.windup.report import Position, Repayment
+from lets_platform import fields as api_fields
 from lets_platform.db import db
 from lets_platform.identity.models import Person
 from lets_platform.money import format_amount
@@ -66,11 +67,11 @@ class RepaymentOut(WindUpOut):
 
 
 class ChoiceIn(Schema):
-    destination = fields.String(
-        required=True, metadata={"description": 'a scheme\'s slug, or "pool"'}
+    destination = api_fields.SlugRef(
+        required=True, metadata={"description": 'a scheme\'s slug, or "pool"', "example": "pool"}
     )
-    handle = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
-    member = fields.String(
+    handle = api_fields.Handle(load_default=None)
+    member = api_fields.HandleRef(
         load_default=None, metadata={"description": "the member's handle (organisers)"}
     )
 

@@ -1,4 +1,5 @@
-"""Jobs of a wind-up: sending the members' notices."""
+"""Jobs of a wind-up: the notices now go into the mail queue with the decision; this job
+stays for messages sent before, and for notices written before the mail queue existed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ log = logging.getLogger(__name__)
 
 @actor(max_retries=10, min_backoff=1_000, max_backoff=600_000)
 def send_wind_up_notice(notice_id: int) -> None:
-    """Send one member's wind-up notice; a redelivered message finds it sent and does
-    nothing. A failing mail server raises, and dramatiq retries with back-off."""
+    """Put one member's wind-up notice into the mail queue unless it is there."""
     if deliver(notice_id):
-        log.info("wind-up notice %s sent", notice_id)
+        log.info("wind-up notice %s queued", notice_id)

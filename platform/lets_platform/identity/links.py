@@ -219,6 +219,13 @@ def confirm_email_change(token: str) -> Person:
     person.email = link.email
     db.session.flush()
     record("email.changed", _subject(person), actor_id=person.id, old=old)
+    if old:  # the old address hears of it, in case it was not its owner's doing
+        notice = (
+            f"Dear {person.display_name},\n\nYou now sign in to the lets hub with {link.email}"
+            " instead of this address.\n\nIf you did not do this, tell your scheme's"
+            " organisers at once.\n"
+        )
+        send_after_commit(message(old, "Your sign-in email address has changed", notice))
     return person
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -16,6 +15,7 @@ from lets_platform import clock
 from lets_platform.audit.operations import record
 from lets_platform.db import db, utcnow
 from lets_platform.errors import LetsError, ValidationFailed, _error
+from lets_platform.fields import EMAIL
 from lets_platform.identity.models import ApiToken, Person, RoleGrant
 
 PersonExists = _error("person_exists", 409, "A person with this email exists already.")
@@ -32,7 +32,7 @@ LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=10)
 
 #: An email address, matched whole (no spaces or line breaks anywhere).
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_EMAIL = EMAIL
 TOKEN_PREFIX = "lets_"
 
 

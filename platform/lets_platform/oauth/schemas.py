@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from lets_platform import fields as api_fields
+
 
 class ClientIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
@@ -12,11 +14,11 @@ class ClientIn(Schema):
     #: Space-separated; default: "openid profile email ledger:read".
     scopes = fields.String(load_default=None)
     #: The scheme the client acts for; omitted or null: the national body (administrators).
-    scheme = fields.String(load_default=None, allow_none=True)
+    scheme = api_fields.SlugRef(load_default=None, allow_none=True)
 
 
 class ClientListArgs(Schema):
-    scheme = fields.String(load_default=None)
+    scheme = api_fields.SlugRef(load_default=None)
 
 
 class ClientOut(Schema):

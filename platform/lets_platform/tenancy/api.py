@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from lets_platform import permissions
 from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.auth import current_person
-from lets_platform.db import db
-from lets_platform.identity.operations import get_person, grant_role
 from lets_platform.tenancy import operations as ops
 from lets_platform.tenancy.models import Network, Scheme
 from lets_platform.tenancy.schemas import (
@@ -60,16 +56,14 @@ def get_scheme(slug: str) -> Scheme:
 @blp.response(201, NetworkOut)
 def create_network(body: dict[str, Any]) -> Network:
     permissions.require(current_person(), "scheme.provision")
-    if db.session.scalar(select(Network).where(Network.slug == body["slug"])):
-        raise ops.NetworkExists(f"A network {body['slug']!r} exists already.")
-    return ops.ensure_network(body["slug"], body["name"])
+    return ops.create_network(body["slug"], body["name"])
 
 
 @blp.route("/networks", methods=["GET"])
 @blp.response(200, NetworkOut(many=True))
 def list_networks() -> list[Network]:
     current_person()
-    return list(db.session.scalars(select(Network).order_by(Network.slug)))
+    return ops.list_networks()
 
 
 @blp.route("/networks/<network>/organisers", methods=["POST"])
@@ -79,15 +73,5 @@ def appoint_regional_organiser(body: dict[str, Any], network: str) -> dict[str, 
     """The national body appoints a regional organiser for the schemes of one network."""
     person = current_person()
     permissions.require(person, "scheme.provision")
-    found = db.session.scalar(select(Network).where(Network.slug == network))
-    if found is None:
-        raise ops.NetworkNotFound(f"There is no network {network!r}.")
-    organiser = get_person(body["email"])
-    grant_role(
-        organiser,
-        permissions.REGIONAL_ORGANISER,
-        scheme_id=None,
-        network_id=found.id,
-        granted_by=person,
-    )
-    return {"email": organiser.email, "network": found.slug}
+    organiser = ops.appoint_regional_organiser(network, body["email"], actor=person)
+    return {"email": organiser.email, "network": network}

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import bindparam, select
 
+from lets_platform import fields
 from lets_platform.audit.operations import record
 from lets_platform.db import db
 from lets_platform.errors import ValidationFailed, _error
-from lets_platform.identity.models import Person
+from lets_platform.identity.models import Person, RoleGrant
+from lets_platform.identity.operations import get_person, grant_role
 from lets_platform.money import parse_signed
+from lets_platform.permissions import REGIONAL_ORGANISER
 from lets_platform.signals import scheme_provisioned
 from lets_platform.tenancy import scope
 from lets_platform.tenancy.models import Network, Scheme
@@ -25,12 +27,9 @@ RateInvalid = _error(
     "rate_invalid", 422, 'A rate is a positive decimal or fraction string such as "10" or "25/2".'
 )
 
-#: A scheme's or network's slug, matched whole.
-SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
-#: A currency's code ("WES"), matched whole.
-CURRENCY_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,11}", re.ASCII)
-#: A rate: ASCII digits only, no spaces, matched whole ("10", "12.5", "25/2").
-_RATE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:/[0-9]+(?:\.[0-9]+)?)?", re.ASCII)
+#: Slugs, currency codes and rates are matched whole, ASCII only (``lets_platform.fields``,
+#: whose patterns the API documents).
+SLUG, CURRENCY_CODE, _RATE = fields.SLUG, fields.CURRENCY_CODE, fields.RATE
 
 
 def check_slug(slug: str, field: str = "slug") -> str:
@@ -130,7 +129,9 @@ def provision_scheme(
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 4:
         raise ValidationFailed("decimals must be 0 to 4.", errors={"currency.decimals": ["0-4"]})
     floor = parse_signed(default_min_balance, decimals)
-    ceiling = parse_signed(default_max_balance, decimals) if default_max_balance else None
+    ceiling = (
+        parse_signed(default_max_balance, decimals) if default_max_balance is not None else None
+    )
     if floor > 0 or (ceiling is not None and ceiling < 0):
         raise ValidationFailed(
             "The default credit limit must be zero or below and the upper limit zero or above.",
@@ -166,3 +167,42 @@ def provision_scheme(
     )
     scheme_provisioned.send(scheme, actor=actor, template=constitution)
     return scheme
+
+
+def create_network(slug: str, name: str) -> Network:
+    """A new regional network; ``network_exists`` if the slug is taken."""
+    check_slug(slug, "slug")
+    if db.session.scalar(select(Network.id).where(Network.slug == slug)) is not None:
+        raise NetworkExists(f"A network {slug!r} exists already.")
+    return ensure_network(slug, name.strip() or None)
+
+
+def list_networks() -> list[Network]:
+    return list(db.session.scalars(select(Network).order_by(Network.slug)))
+
+
+def get_network(slug: str) -> Network:
+    found = db.session.scalar(select(Network).where(Network.slug == slug))
+    if found is None:
+        raise NetworkNotFound(f"There is no network {slug!r}.")
+    return found
+
+
+def appoint_regional_organiser(network: str, email: str, *, actor: Person | None) -> Person:
+    """Make the person with ``email`` a regional organiser of the schemes of ``network``."""
+    found = get_network(network)
+    organiser = get_person(email)
+    grant_role(organiser, REGIONAL_ORGANISER, scheme_id=None, network_id=found.id, granted_by=actor)
+    return organiser
+
+
+def regional_organisers() -> list[tuple[Network, Person]]:
+    """Every live regional organiser with their network, by network then email."""
+    rows = db.session.execute(
+        select(Network, Person)
+        .join(RoleGrant, RoleGrant.network_id == Network.id)
+        .join(Person, Person.id == RoleGrant.person_id)
+        .where(RoleGrant.role == REGIONAL_ORGANISER, RoleGrant.revoked_at.is_(None))
+        .order_by(Network.slug, Person.email)
+    )
+    return [(network, person) for network, person in rows]

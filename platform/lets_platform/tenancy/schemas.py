@@ -6,25 +6,26 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from lets_platform import fields as api_fields
 from lets_platform.money import format_amount
 from lets_platform.tenancy.models import Scheme
 from lets_platform.tenancy.operations import format_rate
 
 
 class CurrencyIn(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z][A-Za-z0-9]{1,11}$"))
+    code = api_fields.CurrencyCode(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=40))
     decimals = fields.Integer(load_default=2, strict=True, validate=validate.Range(0, 4))
 
 
 class SchemeIn(Schema):
-    slug = fields.String(required=True)
+    slug = api_fields.Slug(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=160))
-    network = fields.String(load_default=None)
+    network = api_fields.SlugRef(load_default=None, metadata={"example": "south-west"})
     currency = fields.Nested(CurrencyIn, required=True)
-    rate = fields.String(load_default="1", metadata={"description": "units per federation unit"})
-    default_min_balance = fields.String(load_default="0")
-    default_max_balance = fields.String(load_default=None)
+    rate = api_fields.Rate(load_default="1")
+    default_min_balance = api_fields.SignedAmount(load_default="0")
+    default_max_balance = api_fields.SignedAmount(load_default=None, metadata={"example": "500.00"})
     constitution = fields.String(
         load_default=None,
         metadata={"description": "template: wiltshire, bright, london or model (default)"},
@@ -32,7 +33,7 @@ class SchemeIn(Schema):
 
 
 class NetworkIn(Schema):
-    slug = fields.String(required=True)
+    slug = api_fields.Slug(required=True, metadata={"example": "south-west"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
 
 
@@ -75,7 +76,7 @@ class SchemeOut(Schema):
 
 
 class OrganiserIn(Schema):
-    email = fields.String(required=True)
+    email = api_fields.Email(required=True)
 
 
 class OrganiserOut(Schema):

@@ -26,11 +26,24 @@ Conventions for an area that adds pages
   error from an operation goes beside its field with ``web.refuse(form, error, FIELDS)``
   (``FIELDS`` maps error codes to field names; others go to the summary). Every POST is
   CSRF-checked (``exempt_csrf`` only for server-to-server endpoints).
+  Plain words for an area's error codes: ``web.refuse(form, error, FIELDS, WORDS)`` with
+  the area's own ``WORDS = {code: text}`` (``{detail}`` and the error's extra fields, such
+  as ``{available}``, fill ``text``); ``web.forms.MESSAGES`` holds only words that fit
+  every area (an organiser paying for a member must not read "you can spend").
+  Money moves only after a check-your-answers page; the form carries the operation's
+  idempotency id (a hidden ``id``) so that a double click or a resent form acts once.
+* **Links to other areas.** ``'endpoint' in web_endpoints`` in a template tells whether
+  an area's page exists; a member's dashboard takes panels from any area
+  (``lets_tenants.pages.dashboard.add_panel``).
 * **Tests.** ``lets_platform.web.testing.Browser`` (fixture ``browser`` in
-  tests/conftest.py): ``browser.sign_in(person)``, ``browser.submit(path, {...})`` (gets
-  the form, sends it with its CSRF token), then assert what happened in the database.
-  Real-browser journeys go in ``tests/browser/`` (fixtures ``page`` and ``live_url`` there,
-  skipped with the reason when /usr/bin/chromium is missing).
+  tests/conftest.py; ``outbox`` lists the mail sent): ``browser.sign_in(person)``,
+  ``browser.submit(path, {...})`` (gets the form, sends it with its CSRF token), then
+  assert what happened in the database. Real-browser journeys go in ``tests/browser/``
+  (fixtures ``page`` and ``live_url`` there, skipped with the reason when
+  /usr/bin/chromium is missing), with ``sign_in_page``, ``screenshot`` (390 and 1280 px
+  into ``$LETS_SCREENSHOTS``), ``no_horizontal_scroll`` and ``axe_violations`` from
+  ``lets_platform.web.testing``. The test's session must hold no transaction while the
+  page works (SQLite): ``db.session.commit()`` after reading.
 """
 
 from __future__ import annotations

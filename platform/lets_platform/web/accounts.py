@@ -20,17 +20,16 @@ from lets_platform.identity.models import Person
 from lets_platform.ratelimit import PASSWORD_RESET, limited
 from lets_platform.web import sessions
 from lets_platform.web.access import login_required, signed_in
-from lets_platform.web.forms import MESSAGES, refuse
+from lets_platform.web.forms import refuse
 
 bp = Blueprint("signin", __name__, template_folder="templates")
 
-MESSAGES.update(
-    {
-        "password_too_short": f"Choose a password of at least {links.MIN_PASSWORD} characters",
-        "password_wrong": "The password is not right",
-        "person_exists": "Another person uses this email address",
-    }
-)
+#: Plain words for the refusals of these pages (passed to ``refuse``).
+WORDS = {
+    "password_too_short": f"Choose a password of at least {links.MIN_PASSWORD} characters",
+    "password_wrong": "The password is not right",
+    "person_exists": "Another person uses this email address",
+}
 #: Named errors of these pages -> the field they concern.
 FIELDS = {
     "password_too_short": "password",
@@ -106,7 +105,7 @@ def invitation(token: str) -> Any:
     try:
         person = links.accept_invitation(token, form.password.data or "")
     except LetsError as error:
-        refuse(form, error, FIELDS)
+        refuse(form, error, FIELDS, WORDS)
         return _password_page(form, "Set your password", intro, 422)
     return _signed_in_now(person, "Your password is set. You are signed in.")
 
@@ -145,7 +144,7 @@ def reset(token: str) -> Any:
     try:
         person = links.reset_password(token, form.password.data or "")
     except LetsError as error:
-        refuse(form, error, FIELDS)
+        refuse(form, error, FIELDS, WORDS)
         return _password_page(form, "Choose a new password", intro, 422)
     return _signed_in_now(person, "Your password is changed. You are signed in.")
 
@@ -160,8 +159,9 @@ def change_password() -> Any:
                 signed_in(), form.current_password.data or "", form.password.data or ""
             )
         except LetsError as error:
-            refuse(form, error, {**FIELDS, "password_wrong": "current_password"})
+            refuse(form, error, {**FIELDS, "password_wrong": "current_password"}, WORDS)
         else:
+            sessions.start(signed_in())  # this browser stays signed in; others are not
             flash("Your password is changed.", "success")
             return redirect(url_for("web.account"))
     status = 422 if form.is_submitted() else 200
@@ -178,7 +178,7 @@ def change_email() -> Any:
                 signed_in(), form.email.data or "", form.password.data or ""
             )
         except LetsError as error:
-            refuse(form, error, {**FIELDS, "password_wrong": "password"})
+            refuse(form, error, {**FIELDS, "password_wrong": "password"}, WORDS)
         else:
             flash(
                 f"We sent a link to {email}. Open it to confirm; until then you sign in "

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from lets_platform.web.access import is_page_request
 
@@ -53,6 +62,8 @@ def render(body: dict[str, Any]) -> Response | None:
     if status == 401:
         target = url_for("web.login", next=request.full_path.rstrip("?"))
         return make_response(redirect(target))
+    if status >= 500:  # the database may be what failed: the page asks nothing of it
+        g.person, g._lets_web_places = None, []
     heading, advice = PAGES.get(status, PAGES[500 if status >= 500 else 400])
     detail = _GENERIC.get(status, body.get("detail") or "")
     if body.get("code") == "csrf_failed":

@@ -17,7 +17,7 @@ MESSAGES: dict[str, str] = {
     "amount_invalid": "Enter an amount as a number, like 12.50",
     "amount_must_be_positive": "Enter an amount more than zero",
     "amount_too_large": "The amount is too large",
-    "accounts_must_be_different": "You cannot pay yourself",
+    "accounts_must_be_different": "The payer and the payee must be different accounts",
     "payee_not_found": "There is no member with this name or handle here",
     "payer_not_found": "There is no member with this name or handle here",
     "account_closed": "This account is closed",
@@ -40,20 +40,31 @@ def form_errors(form: Any) -> list[tuple[str | None, str]]:
     return found
 
 
-def plain(error: LetsError) -> str:
-    """The error in plain words for a page."""
-    template = MESSAGES.get(error.code)
-    return template.format(detail=error.detail) if template else error.detail
+def plain(error: LetsError, messages: Mapping[str, str] | None = None) -> str:
+    """The error in plain words for a page (``{detail}`` and the error's extra fields,
+    such as ``{available}``, fill the template); ``messages`` overrides ``MESSAGES``."""
+    template = (messages or {}).get(error.code) or MESSAGES.get(error.code)
+    if not template:
+        return error.detail
+    try:
+        return template.format(detail=error.detail, **error.extra)
+    except (KeyError, IndexError):
+        return error.detail
 
 
-def refuse(form: FlaskForm, error: LetsError, fields: Mapping[str, str] | None = None) -> None:
+def refuse(
+    form: FlaskForm,
+    error: LetsError,
+    fields: Mapping[str, str] | None = None,
+    messages: Mapping[str, str] | None = None,
+) -> None:
     """Put ``error`` beside the field ``fields[error.code]`` names, or above the form."""
     name = (fields or {}).get(error.code)
     field = form[name] if name and name in form else None
     if field is not None:
-        field.errors = [*field.errors, plain(error)]
+        field.errors = [*field.errors, plain(error, messages)]
     else:
-        form.form_errors.append(plain(error))
+        form.form_errors.append(plain(error, messages))
 
 
 class AmountField(StringField):

@@ -1,7 +1,10 @@
-"""Who is signed in to the web pages: the Flask session cookie holds the person's id."""
+"""Who is signed in to the web pages: the Flask session cookie holds the person's id and a
+fingerprint of their password hash, so that a new password (changed, reset) signs out
+every other browser the person was signed in on."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask import session
@@ -16,6 +19,7 @@ def start(person: Person) -> None:
     session.clear()
     session["person_id"] = person.id
     session["auth_time"] = clock.now().isoformat()
+    session["key"] = _fingerprint(person)
 
 
 def end() -> None:
@@ -23,8 +27,16 @@ def end() -> None:
 
 
 def signed_in_person() -> Person | None:
+    """The session's person, unless their password changed since they signed in here."""
     person_id = session.get("person_id")
-    return db.session.get(Person, person_id) if isinstance(person_id, int) else None
+    person = db.session.get(Person, person_id) if isinstance(person_id, int) else None
+    if person is None or session.get("key") != _fingerprint(person):
+        return None
+    return person
+
+
+def _fingerprint(person: Person) -> str:
+    return hashlib.sha256((person.password_hash or "").encode()).hexdigest()[:16]
 
 
 def auth_time() -> datetime:

@@ -141,3 +141,18 @@ def screenshot(page: Any, name: str, widths: tuple[int, ...] = (390, 1280)) -> l
 def no_horizontal_scroll(page: Any) -> bool:
     """Nothing on the page is wider than the window."""
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """Run axe-core (shipped by axe-playwright-python) on the page: the WCAG 2.x A and AA
+    rules' violations of these impacts, as ``rule: first target`` lines (empty: none)."""
+    import axe_playwright_python
+
+    script = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+    page.add_script_tag(path=str(script))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: {type: "tag",
+             values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})).violations
+           .map(v => ({id: v.id, impact: v.impact, target: String(v.nodes[0].target)}))"""
+    )
+    return [f"{v['id']}: {v['target']}" for v in found if v["impact"] in impacts]

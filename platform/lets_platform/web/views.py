@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from werkzeug.routing import BuildError
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import InputRequired
 
@@ -93,11 +94,24 @@ def logout() -> Any:
 @bp.route("/switch")
 @login_required
 def switch() -> Any:
-    """The scheme switcher (a GET form, so it works without JavaScript)."""
+    """The scheme switcher (a GET form, so it works without JavaScript): the same page in
+    the other scheme, else its dashboard."""
     slug = request.args.get("scheme", "")
     if slug not in {place.slug for place in access.places()}:
         abort(404)
-    return redirect(nav.scheme_home(slug))
+    return redirect(_same_page(request.args.get("page"), slug) or nav.scheme_home(slug))
+
+
+def _same_page(endpoint: str | None, slug: str) -> str | None:
+    """The page of the same kind in the other scheme (a statement for a statement), if
+    ``endpoint`` is a page that takes the scheme alone."""
+    if not endpoint or endpoint not in current_app.view_functions:
+        return None
+    try:
+        target: str = url_for(endpoint, scheme=slug)
+    except BuildError:
+        return None
+    return target if "?" not in target else None
 
 
 @bp.route("/account")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -12,6 +11,7 @@ from lets_platform import permissions
 from lets_platform.audit.operations import record
 from lets_platform.db import db
 from lets_platform.errors import AccountClosed, ValidationFailed, _error
+from lets_platform.fields import HANDLE
 from lets_platform.identity.models import Person
 from lets_platform.money import MAX_MINOR_UNITS, parse_signed
 from lets_platform.tenancy.models import Scheme
@@ -41,7 +41,7 @@ HandleReserved = _error(
 )
 
 #: An account's name (a member's handle, a central account's name); matched whole.
-NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,38}[a-z0-9])?", re.ASCII)
+NAME = HANDLE
 FEDERATION_ACCOUNT = "federation"
 #: The central account an import posts opening balances against (``imports.writing``).
 OPENING_ACCOUNT = "opening-balances"

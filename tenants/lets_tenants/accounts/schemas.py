@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from lets_platform import fields as api_fields
 from lets_platform.money import format_amount
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
@@ -28,15 +29,15 @@ class AccountOut(Schema):
 
 
 class CentralAccountIn(Schema):
-    name = fields.String(required=True)
+    name = api_fields.Handle(required=True, metadata={"example": "admin-fund"})
     title = fields.String(load_default="", validate=validate.Length(max=120))
-    min_balance = fields.Raw(load_default="0")
-    max_balance = fields.Raw(load_default=None, allow_none=True)
+    min_balance = api_fields.SignedAmount(load_default="0")
+    max_balance = api_fields.SignedAmount(load_default=None, allow_none=True)
 
 
 class AccountPatch(Schema):
-    min_balance = fields.Raw()
-    max_balance = fields.Raw(allow_none=True)
+    min_balance = api_fields.SignedAmount()
+    max_balance = api_fields.SignedAmount(allow_none=True, metadata={"example": "500.00"})
     status = fields.String(validate=validate.OneOf(["active", "suspended", "closed"]))
 
 

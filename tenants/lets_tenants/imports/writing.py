@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, text
@@ -14,7 +15,9 @@ from lets_platform.identity.models import Person, RoleGrant
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import OPENING_ACCOUNT, open_central_account
-from lets_tenants.directory.models import Offer
+from lets_tenants.directory.categories import named_category
+from lets_tenants.directory.models import Listing
+from lets_tenants.directory.operations import DEFAULT_DAYS
 from lets_tenants.imports.validation import NewAccount, NewOffer
 from lets_tenants.ledger.models import Transfer
 from lets_tenants.membership.models import Membership
@@ -172,19 +175,33 @@ def _opening_account(scheme: Scheme, actor: Person | None) -> int:
 
 
 def write_offers(scheme: Scheme, offers: Iterable[NewOffer], memberships: dict[str, int]) -> int:
-    """Insert the offers; ``memberships`` gives each handle's membership id."""
+    """Insert the offers as the directory's listings (offers visible to the scheme, in the
+    category their free text names, made if the scheme has none such); ``memberships``
+    gives each handle's membership id."""
     now = utcnow()
-    rows = [
-        {
-            "scheme_id": scheme.id,
-            "membership_id": memberships[o.handle],
-            "title": o.title,
-            "description": o.description,
-            "category": o.category,
-            "status": "active",
-            "created_at": now,
-        }
-        for o in offers
-    ]
-    _insert(Offer, rows)
+    expires = now.date() + timedelta(days=DEFAULT_DAYS)
+    categories: dict[str | None, int] = {}
+    rows = []
+    for o in offers:
+        if o.category not in categories:
+            categories[o.category] = named_category(scheme, o.category).id
+        rows.append(
+            {
+                "scheme_id": scheme.id,
+                "membership_id": memberships[o.handle],
+                "kind": "offer",
+                "title": o.title,
+                "description": o.description,
+                "category_id": categories[o.category],
+                "per_hour": False,
+                "area": "",
+                "tags": "",
+                "visibility": "scheme",
+                "status": "active",
+                "expires_on": expires,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    _insert(Listing, rows)
     return len(rows)

@@ -6,24 +6,25 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from lets_platform import fields as api_fields
 from lets_platform.money import format_amount
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.invoices.models import INVOICE_STATES, Invoice
-from lets_tenants.ledger.schemas import AMOUNT_DOC
 
 
 class InvoiceIn(Schema):
-    payer = fields.String(required=True, metadata={"description": "who is asked to pay"})
-    payee = fields.String(
-        load_default=None, metadata={"description": "who is to be paid; default: your account"}
+    payer = api_fields.HandleRef(required=True, metadata={"description": "who is asked to pay"})
+    payee = api_fields.HandleRef(
+        load_default=None,
+        metadata={"description": "who is to be paid; default: your account", "example": "bob"},
     )
     #: Not ``required``: a missing amount is the ledger's ``amount_invalid``.
-    amount = fields.Raw(load_default=None, metadata=AMOUNT_DOC)
+    amount = api_fields.Amount(load_default=None)
     memo = fields.Raw(load_default="", metadata={"type": "string"})
 
 
 class InvoiceListArgs(Schema):
-    account = fields.String(load_default=None)
+    account = api_fields.HandleRef(load_default=None)
     state = fields.String(load_default=None, validate=validate.OneOf(INVOICE_STATES))
 
 

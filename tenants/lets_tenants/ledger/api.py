@@ -8,16 +8,15 @@ from flask import request
 
 from lets_platform import permissions
 from lets_platform.api import API_PREFIX, Blueprint
-from lets_platform.audit.operations import record
 from lets_platform.identity.models import Person
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
 from lets_tenants.accounts.operations import (
     get_account,
-    is_owner,
     require_use,
 )
 from lets_tenants.context import scheme_and_parties, scheme_for
+from lets_tenants.ledger import entries
 from lets_tenants.ledger import operations as ops
 from lets_tenants.ledger.models import Transfer
 from lets_tenants.ledger.schemas import (
@@ -38,16 +37,6 @@ blp = Blueprint(
 )
 
 
-#: The action that lets someone other than the owner pay from an account of each kind.
-#: The federation's clearing account moves only through the federation itself: the ledger
-#: refuses it to everyone (``account_not_manageable``), the national body included.
-PAY_FROM = {
-    "member": "transfers.enter_on_behalf",
-    "central": "accounts.pay_central",
-    "federation": "scheme.provision",
-}
-
-
 @blp.route("/transfers", methods=["POST"])
 @blp.arguments(TransferIn)
 @blp.response(201, TransferOut)
@@ -60,15 +49,9 @@ def create_transfer(body: dict[str, Any], scheme: str) -> tuple[dict[str, Any], 
     person, found, parties = scheme_and_parties(
         scheme, "transfers.pay_own", body["payer"], body["payee"]
     )
-    payer = parties.get(body["payer"])
-    on_behalf = payer is not None and not is_owner(person, payer)
-    if payer is not None:
-        require_use(person, found, payer, PAY_FROM[payer.kind])
-    if body["channel"] != "online":
-        permissions.require(person, "transfers.enter_on_behalf", found.id)
+    audited = entries.check_may_enter(person, found, parties.get(body["payer"]), body["channel"])
     key = request.headers.get("Idempotency-Key")
     transfer_id = body["id"] or (ops.id_from_idempotency_key(found, person, key) if key else None)
-    audited = on_behalf or body["channel"] != "online"
     # a member's own payment is the whole unit of work: ``pay`` commits it in one round
     # trip; an entry for someone else is written with its audit entry, in one transaction
     result = (ops.transfer if audited else ops.pay)(
@@ -82,15 +65,8 @@ def create_transfer(body: dict[str, Any], scheme: str) -> tuple[dict[str, Any], 
         entered_by=person,
         reader=person,
     )
-    if result.created and audited:
-        record(
-            "transfer.entered_on_behalf",
-            f"transfer:{result.transfer.id}",
-            actor_id=person.id,
-            scheme_id=found.id,
-            payer=body["payer"],
-            channel=body["channel"],
-        )
+    if audited:
+        entries.record_entry(person, found, result, body["channel"])
     return transfer_out(found, result.transfer), 201 if result.created else 200
 
 
@@ -137,6 +113,7 @@ def _require_party(person: Person, scheme: Scheme, transfer: Transfer) -> None:
 @blp.route("/transfers/<transfer_id>/correct", methods=["POST"])
 @blp.arguments(CorrectionIn)
 @blp.response(201, TransferOut)
+@blp.alt_response(200, schema=TransferOut, description="A replay: the original correction")
 def correct_transfer(body: dict[str, Any], scheme: str, transfer_id: str) -> tuple[Any, int]:
     """Organisers correct a posted transfer by a compensating transfer the other way.
 
@@ -146,13 +123,5 @@ def correct_transfer(body: dict[str, Any], scheme: str, transfer_id: str) -> tup
     key = request.headers.get("Idempotency-Key")
     if body["id"] is None and key:
         body["id"] = ops.id_from_idempotency_key(found, person, key)
-    result = ops.correct(found, transfer_id, entered_by=person, reader=person, **body)
-    if result.created:
-        record(
-            "transfer.corrected",
-            f"transfer:{transfer_id}",
-            actor_id=person.id,
-            scheme_id=found.id,
-            correction=str(result.transfer.id),
-        )
+    result = entries.correct(person, found, transfer_id, **body)
     return transfer_out(found, result.transfer), 201 if result.created else 200

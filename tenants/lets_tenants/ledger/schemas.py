@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from lets_platform import fields as api_fields
 from lets_platform.money import format_amount
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.ledger.models import CHANNELS, Transfer
@@ -18,23 +19,23 @@ AMOUNT_DOC = {
 
 
 class TransferIn(Schema):
-    id = fields.String(load_default=None, metadata={"description": "UUID; generated if absent"})
-    payer = fields.String(required=True)
-    payee = fields.String(required=True)
+    id = api_fields.Id()
+    payer = api_fields.HandleRef(required=True)
+    payee = api_fields.HandleRef(required=True, metadata={"example": "bob"})
     #: Not ``required``: a missing amount is the ledger's ``amount_invalid``.
-    amount = fields.Raw(load_default=None, metadata=AMOUNT_DOC)
+    amount = api_fields.Amount(load_default=None)
     memo = fields.Raw(load_default="", metadata={"type": "string"})
     channel = fields.String(load_default="online", validate=validate.OneOf(CHANNELS))
 
 
 class CorrectionIn(Schema):
-    id = fields.String(load_default=None)
-    amount = fields.Raw(load_default=None, metadata=AMOUNT_DOC)
+    id = api_fields.Id()
+    amount = api_fields.Amount(load_default=None)
     memo = fields.String(load_default="")
 
 
 class TransferListArgs(Schema):
-    account = fields.String(load_default=None)
+    account = api_fields.HandleRef(load_default=None)
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     cursor = fields.String(load_default=None)
 

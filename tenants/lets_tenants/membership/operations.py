@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from lets_platform.audit.operations import record
 from lets_platform.db import db
-from lets_platform.errors import _error
+from lets_platform.errors import ValidationFailed, _error
 from lets_platform.identity.models import Person, RoleGrant
 from lets_platform.identity.operations import find_or_add_person, grant_role, revoke_role
 from lets_platform.permissions import SCHEME_ROLES
@@ -112,6 +113,26 @@ def get_member(scheme: Scheme, handle: str) -> Membership:
     return membership
 
 
+def rename_member(membership: Membership, display_name: str, *, actor: Person | None) -> None:
+    """The member's name in the scheme (and their account's title) becomes ``display_name``."""
+    name = (display_name or "").strip()
+    if not name or len(name) > 120:
+        raise ValidationFailed(
+            "A name of 1 to 120 characters is required.", errors={"display_name": ["length"]}
+        )
+    membership.display_name = name
+    account = db.session.scalar(select(Account).where(Account.membership_id == membership.id))
+    if account is not None:
+        account.title = name
+    record(
+        "member.renamed",
+        f"member:{membership.handle}",
+        actor_id=actor.id if actor else None,
+        scheme_id=membership.scheme_id,
+    )
+    db.session.flush()
+
+
 def grant_scheme_role(scheme: Scheme, handle: str, role: str, *, actor: Person | None) -> RoleGrant:
     """Give the member ``handle`` a role of the constitution (chair, treasurer, ...)."""
     if role not in SCHEME_ROLES:
@@ -139,3 +160,21 @@ def role_holders(scheme: Scheme) -> list[tuple[Membership, RoleGrant]]:
         .order_by(Membership.handle, RoleGrant.role)
     )
     return [(m, g) for m, g in rows]
+
+
+def page_of_members(
+    scheme: Scheme, *, search: str | None = None, after: str | None = None, limit: int = 100
+) -> tuple[list[Membership], str | None]:
+    """Members by handle, a page at a time (``after``: the last handle seen), those whose
+    handle or name contains ``search`` (ignoring case); and the next page's ``after``."""
+    query = select(Membership).where(Membership.scheme_id == scheme.id)
+    if search and search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            func.lower(Membership.handle).like(pattern)
+            | func.lower(Membership.display_name).like(pattern)
+        )
+    if after:
+        query = query.where(Membership.handle > after)
+    rows = list(db.session.scalars(query.order_by(Membership.handle).limit(limit + 1)))
+    return rows[:limit], rows[limit - 1].handle if len(rows) > limit else None

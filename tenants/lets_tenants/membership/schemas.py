@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from lets_platform import fields as api_fields
 from lets_platform.identity.models import Person, RoleGrant
 from lets_platform.tenancy.models import Scheme
 from lets_tenants.accounts.models import Account
@@ -15,7 +16,7 @@ from lets_tenants.membership.models import Membership
 
 
 class MemberIn(Schema):
-    email = fields.String(
+    email = api_fields.Email(
         required=True,
         allow_none=True,
         metadata={"description": "null for a member without email (organisers act for them)"},
@@ -25,9 +26,9 @@ class MemberIn(Schema):
         metadata={"description": "mail an invitation to set a password (with an email)"},
     )
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    handle = fields.String(required=True)
-    min_balance = fields.Raw(load_default=None)
-    max_balance = fields.Raw(load_default=None)
+    handle = api_fields.Handle(required=True)
+    min_balance = api_fields.SignedAmount(load_default=None)
+    max_balance = api_fields.SignedAmount(load_default=None, metadata={"example": "500.00"})
 
 
 class MemberOut(Schema):
@@ -50,7 +51,7 @@ def member_out(scheme: Scheme, membership: Membership, account: Account | None) 
 
 
 class InvitationIn(Schema):
-    email = fields.String(
+    email = api_fields.Email(
         load_default=None, allow_none=True, metadata={"description": "for a member without one"}
     )
 

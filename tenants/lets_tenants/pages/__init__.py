@@ -15,8 +15,10 @@ from lets_platform import web
 
 
 def init_app(app: Flask) -> None:
-    from lets_tenants.pages import filters, places, views
+    from lets_tenants.pages import filters, invoices, pay, places, statement, views
 
     web.provide_places(app, places.places_of, scheme_home="member.dashboard")
     filters.init_app(app)
     web.add_pages(app, views.bp, *views.NAV)
+    for blueprint in (pay.bp, invoices.bp, statement.bp):
+        web.add_pages(app, blueprint)

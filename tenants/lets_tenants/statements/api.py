@@ -23,7 +23,7 @@ blp = Blueprint(
 @blp.route("/accounts/<account>/statement", methods=["GET"])
 @blp.arguments(StatementArgs, location="query")
 @blp.response(200, StatementOut)
-@blp.alt_response(200, content_type="text/csv", description="The statement as CSV")
+@blp.media(200, "text/csv", description="The statement, as JSON or (format=csv) CSV")
 def get_statement(args: dict[str, Any], scheme: str, account: str) -> Any:
     person, found = scheme_for(scheme, "scheme.read")
     target = get_account(found, account)

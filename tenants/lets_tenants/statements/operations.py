@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import aliased
@@ -91,6 +92,99 @@ def statement(
             )
         )
     return Statement(account=account, opening_balance=opening, closing_balance=running, lines=lines)
+
+
+@dataclass
+class Page:
+    """One page of a statement, oldest first: the balance before its first line, its
+    lines with their running balance, and where the next page starts (or None)."""
+
+    account: Account
+    #: The balance at the start of the range (before ``start``).
+    opening_balance: int
+    #: The balance at the end of the range (before ``end``; the account's, without one).
+    closing_balance: int
+    lines: list[Line] = field(default_factory=list)
+    next_after: int | None = None
+
+
+def page(
+    scheme: Scheme,
+    account: Account,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    after: int | None = None,
+    limit: int = 50,
+) -> Page:
+    """``limit`` lines of the statement between ``start`` and ``end``, after the line
+    whose transfer has the sequence number ``after``: three sums and one page of rows,
+    however long the history (the page never loads all of it).
+
+    Returns:
+        a page whose lines' running balances continue from the balance before its first
+        line; its ``next_after`` is the last line's sequence number if more follow.
+    """
+    mine = (
+        Transfer.scheme_id == scheme.id,
+        Transfer.state == "posted",
+        or_(Transfer.payer_id == account.id, Transfer.payee_id == account.id),
+    )
+    in_range = [*mine]
+    if start is not None:
+        in_range.append(Transfer.posted_at >= start)
+    if end is not None:
+        in_range.append(Transfer.posted_at < end)
+    order = (Transfer.posted_at, Transfer.seq)
+    rows_query = select(Transfer).where(*in_range)
+    if after is not None:
+        anchor = select(Transfer.posted_at).where(Transfer.seq == after).scalar_subquery()
+        rows_query = rows_query.where(
+            or_(
+                Transfer.posted_at > anchor, (Transfer.posted_at == anchor) & (Transfer.seq > after)
+            )
+        )
+    rows = list(db.session.scalars(rows_query.order_by(*order).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    opening = 0 if start is None else _sum(account, *mine, Transfer.posted_at < start)
+    closing = _sum(account, *mine, *([Transfer.posted_at < end] if end else []))
+    running = opening
+    if rows:
+        first = rows[0]
+        running = _sum(
+            account,
+            *in_range,
+            or_(
+                Transfer.posted_at < first.posted_at,
+                (Transfer.posted_at == first.posted_at) & (Transfer.seq < first.seq),
+            ),
+        ) + (opening if start is not None else 0)
+    names = _names(scheme, account, rows)
+    lines = []
+    for t in rows:
+        signed = t.amount if t.payee_id == account.id else -t.amount
+        running += signed
+        other = t.payer_id if t.payee_id == account.id else t.payee_id
+        date = t.posted_at or t.created_at
+        lines.append(
+            Line(date, str(t.id), names.get(other, ""), t.memo, t.kind, t.channel, signed, running)
+        )
+    next_after = rows[-1].seq if more else None
+    return Page(account, opening, closing, lines, next_after)
+
+
+def _sum(account: Account, *where: Any) -> int:
+    total = db.session.scalar(select(func.coalesce(func.sum(_signed(account)), 0)).where(*where))
+    return int(total or 0)  # PostgreSQL's sum() of BIGINT is a NUMERIC (Decimal)
+
+
+def _names(scheme: Scheme, account: Account, rows: list[Transfer]) -> dict[int, str]:
+    ids = {t.payer_id for t in rows} | {t.payee_id for t in rows}
+    found = db.session.execute(
+        select(Account.id, Account.name).where(Account.scheme_id == scheme.id, Account.id.in_(ids))
+    )
+    return {account_id: name for account_id, name in found}
 
 
 def to_csv(scheme: Scheme, stmt: Statement) -> str:

@@ -140,9 +140,9 @@ def test_a_version_is_never_rewritten(scheme_with_members):
     version = db.session.scalar(db.select(ConstitutionVersion))
 
     assert version.number == 1
-    from lets_platform.migrate import PROTECTED
+    from lets_platform.dbroles import APPEND_ONLY
 
-    assert PROTECTED["constitution_versions"] == ()
+    assert APPEND_ONLY["constitution_versions"] == ()
     assert avon.as_["alice"].get("/schemes/avon/constitution/versions/1").status_code == 200
     assert_problem(
         avon.as_["alice"].get("/schemes/avon/constitution/versions/2"),

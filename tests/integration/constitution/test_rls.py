@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from lets_platform import migrate, testing
+from lets_platform import dbroles, testing
 from lets_platform.db import db
 
 pytestmark = pytest.mark.skipif(
@@ -66,5 +66,5 @@ def test_a_transaction_in_one_scheme_sees_only_its_constitutions(ctx, create_sch
 @pytest.mark.parametrize(
     "table", ["constitution_versions", "votes", "egm_signatures", "claim_approvals"]
 )
-def test_append_only_tables_are_not_updatable_by_the_app(table):
-    assert f'REVOKE UPDATE, DELETE ON {table} FROM "app"' in migrate.grant_statements("app")
+def test_append_only_tables_are_not_updatable_by_the_app(ctx, table):
+    assert f'REVOKE UPDATE, DELETE ON {table} FROM "app"' in dbroles.grant_statements("app")

@@ -1,0 +1,1 @@
+"""A scheme's trading activity month by month: what the organisers' charts show."""

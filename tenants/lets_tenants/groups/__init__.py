@@ -1,0 +1,2 @@
+"""Mini-networks: groups of a scheme's members, open or by invitation, with group-only
+listings and events."""

@@ -1,0 +1,1 @@
+"""Messages between members, within a scheme and across schemes, and blocks."""

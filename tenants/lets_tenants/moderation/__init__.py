@@ -1,0 +1,1 @@
+"""Reports on listings, events, messages and profiles, and how moderators resolve them."""
