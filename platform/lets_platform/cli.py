@@ -231,6 +231,11 @@ def schemes() -> None:
 @click.option("--network", default=None, help="Regional network slug (created if new).")
 @click.option("--rate", default="1", show_default=True, help="Units per federation unit.")
 @click.option("--default-min-balance", default="0", show_default=True, help="Credit limit.")
+@click.option(
+    "--constitution",
+    default=None,
+    help="Constitution template: wiltshire, bright, london (default: model).",
+)
 @with_appcontext
 @transactional
 def schemes_create(
@@ -242,6 +247,7 @@ def schemes_create(
     network: str | None,
     rate: str,
     default_min_balance: str,
+    constitution: str | None,
 ) -> None:
     """Provision a scheme."""
     scheme = tenancy.provision_scheme(
@@ -253,6 +259,7 @@ def schemes_create(
         network=network,
         rate=rate,
         default_min_balance=default_min_balance,
+        constitution=constitution,
     )
     click.echo(f"created scheme {scheme.slug} ({scheme.currency_name})")
 

@@ -28,6 +28,7 @@ SCHEME_ROLES: dict[str, str] = {
     "vice_chair": "Vice-chair (committee)",
     "secretary": "Secretary (committee)",
     "treasurer": "Treasurer (committee)",
+    "committee_member": "Committee member (elected, no office)",
     "organiser": "Organiser (runs the scheme)",
     "coordinator": "Coordinator (administration)",
     "membership_secretary": "Membership secretary (administration)",
@@ -35,15 +36,17 @@ SCHEME_ROLES: dict[str, str] = {
     "events_organiser": "Events organiser (administration)",
     "local_organiser": "Local organiser of a branch or neighbourhood group (administration)",
     "project_administrator": "Project administrator (administration)",
-    "mediator": "Mediator",
+    "mediator": "Mediator (mediation group)",
 }
 #: Granted for one regional network (``RoleGrant.network_id``).
 REGIONAL_ORGANISER = "regional_organiser"
-COMMITTEE = frozenset({"chair", "vice_chair", "secretary", "treasurer"})
+COMMITTEE = frozenset({"chair", "vice_chair", "secretary", "treasurer", "committee_member"})
 RUNS_SCHEME = frozenset({"organiser", "coordinator"})
 EVERYONE = frozenset(SCHEME_ROLES) | {REGIONAL_ORGANISER}
 MONEY = RUNS_SCHEME | {"treasurer"}
 OVERSIGHT = MONEY | {"chair", "vice_chair", "mediator", REGIONAL_ORGANISER}
+#: Everyone who holds a membership of the scheme (every scheme role but the regional one).
+MEMBERS = EVERYONE - {REGIONAL_ORGANISER}
 
 #: action -> roles that may do it. The national administrator may do everything.
 MATRIX: dict[str, frozenset[str]] = {
@@ -84,6 +87,23 @@ MATRIX: dict[str, frozenset[str]] = {
     "directory.categories": RUNS_SCHEME | {"directory_editor"},
     "directory.moderate": RUNS_SCHEME | {"directory_editor"},
     "directory.print": RUNS_SCHEME | COMMITTEE | {"directory_editor"},
+    # The constitution and what it governs (lets_tenants.constitution and its areas)
+    "constitution.change": COMMITTEE,
+    "meetings.read": EVERYONE,
+    "meetings.manage": COMMITTEE | {"organiser"},
+    "meetings.submit_item": MEMBERS,
+    "ballots.vote": MEMBERS,
+    "egm.sign": MEMBERS,
+    "applications.decide": RUNS_SCHEME | {"membership_secretary"},
+    "fees.record": RUNS_SCHEME | {"membership_secretary", "treasurer"},
+    "members.terminate": COMMITTEE,
+    "appeals.decide": frozenset({"mediator"}),
+    "disputes.raise": MEMBERS,
+    "disputes.handle": frozenset({"mediator"}),
+    "budgets.manage": COMMITTEE,
+    "claims.submit": MEMBERS,
+    "claims.approve": COMMITTEE,
+    "statements.annual": MONEY | COMMITTEE,
 }
 
 #: OAuth scopes a relying party may ask for, with what the person is told on consent.
@@ -128,6 +148,12 @@ ACTION_SCOPES: dict[str, str] = {
     "windup.choose_own": "ledger:write",
     "windup.choose_on_behalf": "scheme:admin",
     "pools.manage": "scheme:admin",
+    "meetings.read": "ledger:read",
+    "meetings.submit_item": "ledger:write",
+    "ballots.vote": "ledger:write",
+    "egm.sign": "ledger:write",
+    "disputes.raise": "ledger:write",
+    "claims.submit": "ledger:write",
 }
 
 
@@ -299,6 +325,22 @@ DESCRIPTIONS: dict[str, str] = {
     "directory.categories": "add to the scheme's category tree",
     "directory.moderate": "see reports; hide a reported item, contact its author, or dismiss",
     "directory.print": "produce the printable directory (PDF or CSV)",
+    "constitution.change": "change what the constitution leaves to the committee (fees, limits)",
+    "meetings.read": "read meetings, agendas, attendance, minutes, motions and ballots",
+    "meetings.manage": "schedule meetings, record attendance and minutes, put motions and ballots",
+    "meetings.submit_item": "submit an item for a general meeting's agenda",
+    "ballots.vote": "vote (for oneself, or for the organisation one represents)",
+    "egm.sign": "sign a request for an extraordinary general meeting",
+    "applications.decide": "approve or reject applications to join",
+    "fees.record": "charge membership fees and record sterling fees paid",
+    "members.terminate": "terminate a membership for a serious breach",
+    "appeals.decide": "decide an appeal against termination (the mediation group)",
+    "disputes.raise": "raise a dispute with a member or the administration",
+    "disputes.handle": "record how a dispute was handled and its outcome (mediation group)",
+    "budgets.manage": "set committee budgets over central accounts",
+    "claims.submit": "submit a claim for wages or for attending a meeting",
+    "claims.approve": "approve claims (and authorise payment for attending meetings)",
+    "statements.annual": "the annual statement of the local-currency accounts (PDF, CSV)",
 }
 
 

@@ -44,3 +44,6 @@ def init_app(app: Flask) -> None:
     imports_cli.init_app(app)
     pages.init_app(app)
     admin.init_app(app)
+    from lets_tenants import constitution
+
+    constitution.init_app(app)

@@ -73,6 +73,7 @@ def seed(context: DemoContext) -> None:
             currency_name=unit,
             rate=rate,
             default_min_balance=floor,
+            constitution=slug,  # each demo scheme on its own constitution's template
             actor=national,
         )
         handle, display = ORGANISERS[slug]

@@ -218,6 +218,38 @@ SWEEP: dict[tuple[str, str], Callable[[SimpleNamespace], list[Probe]]] = {
 #: Routes whose probe needs more arranging, each with the test that sweeps it.
 SWEPT_ELSEWHERE = {
     ("POST", "/wind-up/choices"): "test_a_wind_up_choice_for_another_schemes_member",
+    **{
+        route: "constitution/test_isolation.py"
+        for route in [
+            ("GET", "/meetings/<int:meeting_id>"),
+            ("POST", "/meetings/<int:meeting_id>/agenda"),
+            ("PUT", "/meetings/<int:meeting_id>/attendance"),
+            ("POST", "/meetings/<int:meeting_id>/minutes"),
+            ("POST", "/meetings"),
+            ("POST", "/ballots"),
+            ("GET", "/ballots/<int:ballot_id>"),
+            ("POST", "/ballots/<int:ballot_id>/votes"),
+            ("POST", "/ballots/<int:ballot_id>/close"),
+            ("POST", "/ballots/<int:ballot_id>/consultation"),
+            ("POST", "/egm-requests/<int:request_id>/signatures"),
+            ("POST", "/applications/<int:application_id>/approve"),
+            ("POST", "/applications/<int:application_id>/reject"),
+            ("GET", "/members/<handle>/standing"),
+            ("POST", "/members/<handle>/renewal"),
+            ("POST", "/members/<handle>/termination"),
+            ("POST", "/terminations/<int:termination_id>/appeal"),
+            ("POST", "/terminations/<int:termination_id>/decision"),
+            ("POST", "/fees/<int:fee_id>/paid"),
+            ("POST", "/budgets"),
+            ("POST", "/claims"),
+            ("POST", "/claims/<int:claim_id>/approve"),
+            ("POST", "/claims/<int:claim_id>/reject"),
+            ("POST", "/claims/<int:claim_id>/pay"),
+            ("POST", "/disputes"),
+            ("POST", "/disputes/<int:dispute_id>/handling"),
+            ("GET", "/constitution/versions/<int:number>"),
+        ]
+    },
 }
 
 #: Routes that take no id or name of the scheme's rows (lists, the scheme itself), and
@@ -254,6 +286,24 @@ TAKES_NO_ID = {
     ("GET", "/groups"),
     ("POST", "/groups"),
     ("GET", "/reports"),
+    # the constitution and its lists; requests and applications that create rows
+    ("GET", "/constitution"),
+    ("GET", "/constitution/versions"),
+    ("POST", "/constitution/committee-changes"),
+    ("GET", "/meetings"),
+    ("GET", "/ballots"),
+    ("GET", "/committee/deemed-resigned"),
+    ("GET", "/meetings-due"),
+    ("GET", "/egm-requests"),
+    ("POST", "/egm-requests"),
+    ("GET", "/applications"),
+    ("POST", "/applications"),
+    ("GET", "/fees"),
+    ("GET", "/terminations"),
+    ("GET", "/budgets"),
+    ("GET", "/claims"),
+    ("GET", "/disputes"),
+    ("GET", "/annual-statement"),
 }
 
 

@@ -30,9 +30,14 @@ class WindUp(Model):
         CheckConstraint(
             "votes_for >= 0 AND votes_against >= 0 AND votes_abstaining >= 0", name="votes"
         ),
-        #: The constitutions: a two-thirds majority of the votes cast (abstentions are not).
+        #: The scheme's own majority (WES 13(b): two thirds of the votes cast, abstentions
+        #: not cast; Bright 12.2: two thirds of the whole membership).
         CheckConstraint(
-            "votes_for > 0 AND 3 * votes_for >= 2 * (votes_for + votes_against)",
+            "votes_for > 0 AND ("
+            "(majority = 'two_thirds_of_votes_cast'"
+            " AND 3 * votes_for >= 2 * (votes_for + votes_against))"
+            " OR (majority = 'two_thirds_of_membership' AND electorate IS NOT NULL"
+            " AND 3 * votes_for >= 2 * electorate))",
             name="two_thirds",
         ),
         CheckConstraint("deadline >= meeting_date", name="deadline_after_meeting"),
@@ -51,6 +56,12 @@ class WindUp(Model):
     votes_for: Mapped[int]
     votes_against: Mapped[int]
     votes_abstaining: Mapped[int] = mapped_column(default=0)
+    #: The majority rule the decision met, from the scheme's constitution.
+    majority: Mapped[str] = mapped_column(String(40), default="two_thirds_of_votes_cast")
+    #: Members with a vote when the ballot was counted (a majority of the membership).
+    electorate: Mapped[int | None]
+    #: The hub's own ballot that decided it (null: totals recorded by the national body).
+    ballot_id: Mapped[int | None] = mapped_column(ForeignKey("ballots.id"))
     #: Debtors have until the end of this day (UTC) to repay; then balances migrate.
     deadline: Mapped[date]
     #: "Significant" debit or credit agreed at the meeting, minor units; null: not set.

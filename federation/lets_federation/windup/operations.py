@@ -1,7 +1,8 @@
 """The wind-up decision and the wind-up's states.
 
-``decide`` records the ballot (the national body, until the governance area holds real
-ballots), puts the scheme in ``winding_up`` and queues a notice to every member. The
+``decide`` records the ballot (the national body's totals, or the result of the scheme's
+own wind-up ballot in ``governance.ballots``) against the scheme's own majority rule, puts
+the scheme in ``winding_up`` and queues a notice to every member. The
 wind-up's ``state`` then moves only here: ``start_migration`` (repayment -> migrating)
 and ``finish`` (migrating -> closed, the scheme closed with it), each a conditional
 UPDATE that a resumed job may call again harmlessly.
@@ -24,11 +25,14 @@ from lets_platform.errors import ValidationFailed, _error
 from lets_platform.identity.models import Person
 from lets_platform.money import parse_amount
 from lets_platform.tenancy.models import Scheme
+from lets_tenants.constitution import rules
+from lets_tenants.constitution.operations import rule
+from lets_tenants.joining.operations import electorate
 
 BallotShort = _error(
     "ballot_short_of_two_thirds",
     422,
-    "A scheme is wound up only by a two-thirds majority of the votes cast.",
+    "A scheme is wound up only by the majority its constitution requires.",
 )
 AlreadyWindingUp = _error("already_winding_up", 409, "The scheme is winding up already.")
 SchemeNotActive = _error("scheme_not_active", 409, "Only an active scheme can be wound up.")
@@ -52,9 +56,31 @@ RepaymentPeriodNotOver = _error(
 MAX_FORCE_REASON = 500
 
 
-def two_thirds(votes_for: int, votes_against: int) -> bool:
-    """At least two thirds of the votes cast (for + against; abstentions are not cast)."""
-    return votes_for > 0 and 3 * votes_for >= 2 * (votes_for + votes_against)
+def check_majority(scheme: Scheme, votes: list[int]) -> tuple[str, int]:
+    """The scheme's own wind-up majority (WES 13(b): two thirds of the votes cast; Bright
+    12.2: two thirds of the membership) against ``[for, against, abstaining]``.
+
+    Returns:
+        the rule met and the electorate (members with a vote now).
+    Raises:
+        ballot_short_of_two_thirds, naming the rule, its clause and the votes needed.
+    """
+    majority = rule(scheme, "wind_up_majority")
+    count = rules.Count(votes[0], votes[1], votes[2], electorate(scheme))
+    if not rules.passes(majority.value, count):
+        needed = rules.needed_for(majority.value, count)
+        raise BallotShort(
+            f"{votes[0]} for and {votes[1]} against is short of "
+            f"{rules.describe_majority(majority.value)} ({needed} votes for needed), which "
+            f"{majority.cite('the wind-up majority')} requires.",
+            votes_for=votes[0],
+            votes_against=votes[1],
+            majority=majority.value,
+            clause=majority.clause,
+            electorate=count.electorate,
+            needed=needed,
+        )
+    return majority.value, count.electorate
 
 
 def decide(
@@ -66,6 +92,7 @@ def decide(
     meeting_date: date | None = None,
     deadline: date,
     significant_debit: Any = None,
+    ballot_id: int | None = None,
     actor: Person | None,
 ) -> WindUp:
     """Record the decision to wind ``scheme`` up; the scheme goes to ``winding_up``.
@@ -80,16 +107,12 @@ def decide(
         job once this commits.
     Raises:
         pool_not_wound_up, already_winding_up, scheme_not_active, validation_failed,
-        ballot_short_of_two_thirds, deadline_invalid, no_regional_network.
+        ballot_short_of_two_thirds (short of the scheme's own wind-up majority),
+        deadline_invalid, no_regional_network.
     """
     _check_scheme(scheme)
     votes = [_votes(v, name) for v, name in _named(votes_for, votes_against, votes_abstaining)]
-    if not two_thirds(votes[0], votes[1]):
-        raise BallotShort(
-            f"{votes[0]} for and {votes[1]} against is short of two thirds of the votes cast.",
-            votes_for=votes[0],
-            votes_against=votes[1],
-        )
+    majority, voters = check_majority(scheme, votes)
     today = clock.now().date()
     meeting = meeting_date or today
     _check_dates(meeting, deadline, today)
@@ -104,6 +127,9 @@ def decide(
         votes_for=votes[0],
         votes_against=votes[1],
         votes_abstaining=votes[2],
+        majority=majority,
+        electorate=voters,
+        ballot_id=ballot_id,
         deadline=deadline,
         significant_debit=threshold,
         pool_id=pool_for_scheme(scheme, actor).id,

@@ -34,6 +34,8 @@ class WindUpOut(Schema):
     votes_for = fields.Integer()
     votes_against = fields.Integer()
     votes_abstaining = fields.Integer()
+    majority = fields.String(metadata={"description": "the scheme's wind-up majority rule"})
+    electorate = fields.Integer(allow_none=True)
     deadline = fields.Date()
     significant_debit = fields.String(allow_none=True)
     pool = fields.String(metadata={"description": "the default destination"})
@@ -98,6 +100,8 @@ def wind_up_out(wind_up: WindUp) -> dict[str, Any]:
         "votes_for": wind_up.votes_for,
         "votes_against": wind_up.votes_against,
         "votes_abstaining": wind_up.votes_abstaining,
+        "majority": wind_up.majority,
+        "electorate": wind_up.electorate,
         "deadline": wind_up.deadline,
         "significant_debit": None
         if threshold is None

@@ -110,6 +110,7 @@ def provision_scheme(
     default_min_balance: str = "0",
     default_max_balance: str | None = None,
     kind: str = "scheme",
+    constitution: str | None = None,
     actor: Person | None = None,
 ) -> Scheme:
     """Create a scheme (tenant) with its currency; its federation account follows by signal.
@@ -117,6 +118,8 @@ def provision_scheme(
     Args:
         rate: units of this currency per federation unit, exact ("10", "25/2").
         default_min_balance / default_max_balance: decimal strings in the scheme's currency.
+        constitution: the template its constitution starts from ("wiltshire", "bright",
+            "london"; default "model"), adopted by the tenants area on the signal.
     Returns:
         the flushed scheme.
     """
@@ -162,7 +165,7 @@ def provision_scheme(
         actor_id=actor.id if actor else None,
         scheme_id=scheme.id,
     )
-    scheme_provisioned.send(scheme, actor=actor)
+    scheme_provisioned.send(scheme, actor=actor, template=constitution)
     return scheme
 
 

@@ -26,6 +26,10 @@ class SchemeIn(Schema):
     rate = api_fields.Rate(load_default="1")
     default_min_balance = api_fields.SignedAmount(load_default="0")
     default_max_balance = api_fields.SignedAmount(load_default=None, metadata={"example": "500.00"})
+    constitution = fields.String(
+        load_default=None,
+        metadata={"description": "template: wiltshire, bright, london or model (default)"},
+    )
 
 
 class NetworkIn(Schema):

@@ -1,0 +1,31 @@
+"""Who serves on the committee now: the people holding a committee role in the scheme."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lets_platform.db import db
+from lets_platform.identity.models import RoleGrant
+from lets_platform.permissions import COMMITTEE
+from lets_platform.tenancy.models import Scheme
+from lets_tenants.membership.models import Membership
+
+
+def committee_members(scheme: Scheme) -> list[Membership]:
+    """Memberships of the people with a live committee role (chair, secretary, ...)."""
+    people = (
+        select(RoleGrant.person_id)
+        .where(
+            RoleGrant.scheme_id == scheme.id,
+            RoleGrant.revoked_at.is_(None),
+            RoleGrant.role.in_(sorted(COMMITTEE)),
+        )
+        .distinct()
+    )
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.scheme_id == scheme.id, Membership.person_id.in_(people))
+            .order_by(Membership.handle)
+        )
+    )
