@@ -55,7 +55,8 @@ def refused(form: FlaskForm, error: LetsError, fields: Mapping[str, str]) -> Non
         field = next((k.split(".")[-1] for k in named if k.split(".")[-1] in form), None)
         if field is not None:
             fields = {**fields, error.code: field}
-    web.refuse(form, error, fields)
+    # the organisers' own words first: other areas' pages word some codes for members
+    web.refuse(form, error, fields, forms.MESSAGES)
 
 
 def page(
