@@ -24,6 +24,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask("lets_platform", instance_path=instance_path)
     app.config.update(from_environment(instance_path))
     app.config.update(config)
+    # before any route exists: a rule binds its converter when it is added
+    app.url_map.converters["int"] = edge.Int64Converter
 
     db.init_app(app)
     api.init_app(app)

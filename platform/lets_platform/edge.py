@@ -130,7 +130,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LETS_MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["LETS_MAX_CONTENT_LENGTH"])
     app.json = JSONProvider(app)
-    app.url_map.converters["int"] = Int64Converter
+    # the ``int`` converter is bounded in create_app, before the first route is added
     # first: before CSRF, rate limits and the areas' own hooks read anything
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_hostile_input)
 

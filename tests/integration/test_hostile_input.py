@@ -357,3 +357,14 @@ def test_a_browser_gets_the_refusal_as_a_page(ctx: Flask, hub: dict[str, Any]) -
         answer = ctx.test_client().get("/login?next=%00", headers={"Accept": "text/html"})
     assert answer.status_code == 400
     assert answer.mimetype == "text/html"
+
+
+def test_every_int_in_a_route_is_bounded_to_64_bits(app):
+    """Schemathesis found 500s at /meetings/<int> and /constitution/versions/<int>: the
+    converter was bounded after the areas had added their routes with the unbounded one."""
+    from lets_platform.edge import Int64Converter
+
+    for rule in app.url_map.iter_rules():
+        for name, converter in rule._converters.items():
+            if converter.regex == r"\d+" or "int" in type(converter).__name__.lower():
+                assert isinstance(converter, Int64Converter), (rule.rule, name)
