@@ -204,6 +204,15 @@ def check_client_id(value: str) -> str:
     return value
 
 
+def row_id(text: str) -> int | None:
+    """``text`` as a row id when it can be one (ASCII digits within a 64-bit key), else
+    None: for ids read from a path or query by hand, so a lookup answers "not found"
+    instead of overflowing the key."""
+    if text.isascii() and text.isdigit() and int(text) <= INT64_MAX:
+        return int(text)
+    return None
+
+
 def bound_integers(schema: Schema) -> Schema:
     """Give every integer field of ``schema`` (nested ones too) without a range of its own
     the 64-bit range, so that ``before=9223372036854775808`` is a 422 instead of an

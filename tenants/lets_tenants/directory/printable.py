@@ -14,7 +14,7 @@ from typing import Any
 from fpdf import FPDF
 from sqlalchemy import func, select
 
-from lets_platform import clock
+from lets_platform import clock, fields
 from lets_platform.db import db
 from lets_platform.errors import _error
 from lets_platform.money import format_amount
@@ -256,16 +256,15 @@ def run_export(export_id: int) -> None:
     export.finished_at = clock.now()
 
 
-def _row_id(text: str) -> bool:
-    """Whether ``text`` can be a row id: ASCII digits that fit a 64-bit key."""
-    return text.isascii() and text.isdigit() and len(text) <= 18
-
-
 def get_export(scheme: Scheme, export_id: Any) -> DirectoryExport:
-    found = db.session.scalar(
-        select(DirectoryExport).where(
-            DirectoryExport.id == (int(export_id) if _row_id(str(export_id)) else -1),
-            DirectoryExport.scheme_id == scheme.id,
+    number = fields.row_id(str(export_id))
+    found = (
+        None
+        if number is None
+        else db.session.scalar(
+            select(DirectoryExport).where(
+                DirectoryExport.id == number, DirectoryExport.scheme_id == scheme.id
+            )
         )
     )
     if found is None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, request
 
+from lets_platform import fields
 from lets_platform.api import API_PREFIX, Blueprint
 from lets_platform.db import db
 from lets_platform.errors import NotFound
@@ -70,8 +71,8 @@ def feed(scheme: str) -> Response:
     member, key = request.args.get("member"), request.args.get("key")
     if member and key:
         found = get_scheme(scheme)
-        digits = member.isascii() and member.isdigit() and len(member) <= 18
-        person = db.session.get(Person, int(member)) if digits else None
+        number = fields.row_id(member)
+        person = db.session.get(Person, number) if number is not None else None
         if person is None or not ops.key_matches(person, found, key):
             raise NotFound("No such calendar.")
     else:
