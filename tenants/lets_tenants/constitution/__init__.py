@@ -49,8 +49,9 @@ def init_app(app: Flask) -> None:
     from lets_tenants.claims import views as claim_pages
     from lets_tenants.constitution import views as constitution_pages
     from lets_tenants.governance import views as governance_pages
+    from lets_tenants.joining import views as standing_pages
 
-    for pages in (constitution_pages, governance_pages, claim_pages):
+    for pages in (constitution_pages, governance_pages, claim_pages, standing_pages):
         web.add_pages(app, pages.bp, *pages.NAV)
     from lets_tenants.pages.dashboard import add_panel
 

@@ -20,7 +20,7 @@ from lets_tenants.constitution.rendering import to_html
 from lets_tenants.constitution.schemas import parameters_out
 from lets_tenants.context import check_writable, scheme_for
 from lets_tenants.joining import operations as joining
-from lets_tenants.joining.models import Standing
+from lets_tenants.joining.models import Standing, Termination
 from lets_tenants.membership.operations import membership_of
 
 bp = Blueprint(
@@ -204,9 +204,18 @@ def membership_panel(person: Any, scheme: Any, account: Any) -> Any:
             "ballots": open_ballots,
             "renewable": standing.state == "lapsed"
             or (
-                standing.paid_until is not None
+                standing.state == "active"
+                and standing.paid_until is not None
                 and (standing.paid_until - clock.now().date()).days <= joining.RENEWAL_REMINDER_DAYS
             ),
+            "appealed": standing.state == "terminated"
+            and db.session.scalar(
+                db.select(Termination.appealed_at)
+                .where(Termination.membership_id == membership.id)
+                .order_by(Termination.id.desc())
+                .limit(1)
+            )
+            is not None,
         },
     )
 

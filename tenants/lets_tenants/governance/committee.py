@@ -1,6 +1,9 @@
-"""Who serves on the committee now: the people holding a committee role in the scheme."""
+"""Who serves on the committee (or the mediation group) now: the people holding its roles
+in the scheme."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from sqlalchemy import select
 
@@ -13,12 +16,17 @@ from lets_tenants.membership.models import Membership
 
 def committee_members(scheme: Scheme) -> list[Membership]:
     """Memberships of the people with a live committee role (chair, secretary, ...)."""
+    return holders(scheme, COMMITTEE)
+
+
+def holders(scheme: Scheme, roles: Iterable[str]) -> list[Membership]:
+    """Memberships of the people holding any of ``roles`` in the scheme now."""
     people = (
         select(RoleGrant.person_id)
         .where(
             RoleGrant.scheme_id == scheme.id,
             RoleGrant.revoked_at.is_(None),
-            RoleGrant.role.in_(sorted(COMMITTEE)),
+            RoleGrant.role.in_(sorted(roles)),
         )
         .distinct()
     )

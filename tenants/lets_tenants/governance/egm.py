@@ -140,6 +140,7 @@ def _reached(scheme: Scheme, request: EgmRequest, now: object) -> None:
             f"have requested an extraordinary general meeting:\n\n  {request.purpose}\n\n"
             f"Under clause {request.clause} the committee calls it by "
             f"{request.call_by:%d %B %Y %H:%M} UTC.\n",
+            scheme_id=scheme.id,
         )
 
 

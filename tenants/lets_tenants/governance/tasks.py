@@ -53,6 +53,7 @@ def remind_minutes() -> int:
                 f"Dear {member.display_name},\n\nThe minutes of {meeting.title} "
                 f"({meeting.starts_at:%d %B %Y}) are to be available to all members by "
                 f"{due:%d %B %Y}. Publish them on the meeting's page once agreed.\n",
+                scheme_id=scheme.id,
             )
         meeting.minutes_reminded_at = now
         reminded += 1
@@ -95,6 +96,7 @@ def notify_deemed_resigned() -> int:
                 "consecutive committee meetings without good reason or notice, so under "
                 f"clause {found.clause} you are deemed to have resigned your position. "
                 "If this is wrong, tell the secretary.\n",
+                scheme_id=scheme.id,
             )
             record(
                 "committee.deemed_resigned",

@@ -91,6 +91,8 @@ class Fee(Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    membership: Mapped[Membership] = relationship(lazy="joined")
+
 
 class Termination(Model):
     """The committee's termination of a membership for a serious breach, and the appeal

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from lets_platform import clock
 from lets_platform.audit.operations import record
@@ -70,6 +71,9 @@ EndorsementStale = _error(
 )
 FeeNotFound = _error("fee_not_found", 404, "No such fee in this scheme.")
 FeeNotDue = _error("fee_not_due", 409, "The fee is paid already.")
+MembershipTerminated = _error(
+    "membership_terminated", 409, "The membership is terminated: it is not renewed."
+)
 
 #: Days before a membership's renewal date that its renewal reminder goes out.
 RENEWAL_REMINDER_DAYS = 30
@@ -197,12 +201,17 @@ def reject(scheme: Scheme, application: Application, *, reason: str, actor: Pers
 
 
 def standing_of(scheme: Scheme, membership: Membership) -> Standing:
-    """The member's standing row, made (active, individual) for members from before."""
-    found = db.session.scalar(select(Standing).where(Standing.membership_id == membership.id))
+    """The member's standing row, made (active, individual) for members from before; two
+    transactions making it at once find the one that won."""
+    query = select(Standing).where(Standing.membership_id == membership.id)
+    found = db.session.scalar(query)
     if found is None:
-        found = Standing(scheme_id=scheme.id, membership_id=membership.id)
-        db.session.add(found)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                found = Standing(scheme_id=scheme.id, membership_id=membership.id)
+                db.session.add(found)
+        except IntegrityError:  # made by a racing transaction, committed meanwhile
+            found = db.session.scalars(query).one()
     return found
 
 
@@ -214,12 +223,17 @@ def charge_fees(scheme: Scheme, membership: Membership, *, actor: Person | None)
     paid. Fees are the committee's to set (WES 3(b), Bright 3.2).
 
     Raises:
-        the ledger's named errors (``exceeds_credit_limit``...): nothing is written.
+        membership_terminated; the ledger's named errors (``exceeds_credit_limit``...):
+        nothing is written.
     """
     standing = standing_of(scheme, membership)
     # Renewals of one member queue here: a period is charged once, however raced.
     db.session.execute(select(Standing.id).where(Standing.id == standing.id).with_for_update())
     db.session.refresh(standing)
+    if standing.state == "terminated":
+        raise MembershipTerminated(
+            f"{membership.handle}'s membership is terminated; an appeal may restore it."
+        )
     months = rule(scheme, "fee_period_months").value
     start = max(standing.paid_until or date.min, clock.now().date())
     end = _add_months(start, months) - timedelta(days=1)
@@ -285,14 +299,28 @@ def fees_of(scheme: Scheme, membership: Membership | None = None) -> list[Fee]:
 
 
 def record_sterling_paid(scheme: Scheme, fee_id: int, *, actor: Person | None) -> Fee:
+    """The treasurer records a sterling fee received: once, by one conditional UPDATE, so
+    a double click or two treasurers at once record it one time."""
     fee = db.session.scalar(select(Fee).where(Fee.scheme_id == scheme.id, Fee.id == fee_id))
     if fee is None:
         raise FeeNotFound(f"There is no fee {fee_id} in {scheme.slug}.")
-    if fee.state != "due":
+    claimed = db.session.execute(
+        update(Fee)
+        .where(Fee.id == fee.id, Fee.currency == "sterling", Fee.state == "due")
+        .values(state="paid", paid_at=clock.now(), recorded_by_id=actor.id if actor else None)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
         raise FeeNotDue(f"Fee {fee_id} is paid already.")
-    fee.state, fee.paid_at = "paid", clock.now()
-    fee.recorded_by_id = actor.id if actor else None
-    db.session.flush()
+    db.session.refresh(fee)
+    record(
+        "fee.paid",
+        f"member:{fee.membership.handle}",
+        actor_id=actor.id if actor else None,
+        scheme_id=scheme.id,
+        fee=fee.id,
+        amount=f"{fee.amount // 100}.{fee.amount % 100:02d}",
+    )
     return fee
 
 
@@ -322,6 +350,7 @@ def sweep_renewals() -> dict[str, int]:
                 f"Dear {member.display_name},\n\nYour membership of {scheme.name} runs until "
                 f"{standing.paid_until:%d %B %Y}. Renew it from your membership page; after "
                 "that date it lapses and you have no vote until you renew.\n",
+                scheme_id=scheme.id,
             )
             standing.reminded_at = clock.now()
             counts["reminded"] += 1

@@ -40,7 +40,7 @@ def test_the_threshold_within_its_window_tells_the_committee_and_starts_the_dead
 
 def test_the_committee_is_mailed_when_the_threshold_is_reached(governed, monkeypatch):
     mails: list[tuple[str, str]] = []
-    monkeypatch.setattr(notify, "queue", lambda to, subject, body: mails.append((to, body)))
+    monkeypatch.setattr(notify, "queue", lambda to, subject, body, **_: mails.append((to, body)))
     world = governed("bright", members=4)
     opened = world.as_["m1"].post(f"{world.path}/egm-requests", {"purpose": "Fees"}).json
     for who in ("m2", "m3", "m4"):
@@ -133,7 +133,7 @@ def test_racing_signatures_tell_the_committee_once(governed, app, monkeypatch):
     from lets_tenants.governance import egm
 
     mails: list[str] = []
-    monkeypatch.setattr(notify, "queue", lambda to, subject, body: mails.append(to))
+    monkeypatch.setattr(notify, "queue", lambda to, subject, body, **_: mails.append(to))
     world = governed("bright", members=7)
     opened = world.as_["m1"].post(f"{world.path}/egm-requests", {"purpose": "Fees"}).json
     signers = [world.people[f"m{i}"].id for i in range(2, 8)]

@@ -180,7 +180,7 @@ def test_a_member_deemed_resigned_is_told_once_wes_6e(governed, fake_clock, monk
     from lets_tenants.governance.tasks import notify_deemed_resigned
 
     mails: list[str] = []
-    monkeypatch.setattr(notify, "queue", lambda to, subject, body: mails.append(to))
+    monkeypatch.setattr(notify, "queue", lambda to, subject, body, **_: mails.append(to))
     world = governed("wiltshire", members=1)
     for _ in range(3):
         meeting = _schedule(world, "committee", 1).json
