@@ -20,6 +20,10 @@ TRY = [
     ("A member of a scheme winding up", "quinn@demo.lets", "choice of destination, repayment"),
     ("An organiser", "carol@demo.lets", "runs Wiltshire: members, paper cheques, audit log"),
     ("An organiser of a scheme winding up", "olwen@demo.lets", "Avon Vale's wind-up"),
+    ("A membership secretary", "erin@demo.lets", "Wiltshire: lucy's application to approve"),
+    ("A treasurer", "dave@demo.lets", "Wiltshire: sterling fees to record, claims to pay"),
+    ("A member terminated, appealing", "kim@demo.lets", "Wiltshire: why, and the appeal"),
+    ("The chair, in the mediation group", "alice@demo.lets", "Wiltshire: kim's appeal"),
     ("The national body", "nadia@demo.lets", "schemes, rates, clearing, pools, wind-ups"),
 ]
 

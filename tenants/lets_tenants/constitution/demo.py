@@ -1,6 +1,8 @@
 """Demo data for constitutions: each demo scheme's committee, and in Wiltshire a past AGM
 with its attendance, a passed constitution change and published minutes, an open ballot,
-an open EGM request, a budget with a pending claim, and an application waiting."""
+an open EGM request, a budget with a pending claim, an application waiting, renewals with
+sterling fees due (one recorded paid), and a member terminated whose appeal waits for the
+mediation group."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from lets_platform.tenancy.models import Scheme
 from lets_tenants.claims.operations import create_budget, submit
 from lets_tenants.constitution.operations import change_by_committee, current
 from lets_tenants.governance import ballots, egm, meetings
-from lets_tenants.joining.operations import apply
+from lets_tenants.joining.operations import apply, charge_fees, fees_of, record_sterling_paid
+from lets_tenants.joining.termination import appeal, terminate
 from lets_tenants.membership.operations import add_member, get_member
 
 ROLES = {
@@ -78,6 +81,7 @@ def seed(context: DemoContext) -> None:
     )
     _past_agm(wiltshire, carol)
     _open_business(wiltshire, carol)
+    _standing(wiltshire)
     context.notes.append(
         "Constitutions: each demo scheme runs on its own template (GET /api/v1/schemes/"
         "wiltshire/constitution). Wiltshire held an AGM 40 days ago (minutes published, a "
@@ -85,7 +89,11 @@ def seed(context: DemoContext) -> None:
         "request, a pending wage claim and an application from lucy for erin (membership "
         "secretary) to approve. In a browser: sign in as erin and open "
         "/s/wiltshire/admin/applications; as alice (chair), /s/wiltshire/meetings, "
-        "/s/wiltshire/ballots, /s/wiltshire/claims; anyone, /s/wiltshire/constitution."
+        "/s/wiltshire/ballots, /s/wiltshire/claims; anyone, /s/wiltshire/constitution. "
+        "Gina, Hugo and Ivy renewed: dave (treasurer) has two sterling fees to record at "
+        "/s/wiltshire/admin/fees. The committee terminated kim's membership for a serious "
+        "breach; kim appealed (/s/wiltshire/termination) and alice, of the mediation group, "
+        "decides it at /s/wiltshire/admin/terminations."
     )
 
 
@@ -199,4 +207,30 @@ def _open_business(scheme: Scheme, secretary: Person) -> None:
         handle="lucy",
         display_name="Lucy Lane",
         endorse_version=current(scheme).number,
+    )
+
+
+def _standing(scheme: Scheme) -> None:
+    """Renewals (2.00 WES to the fees account and £5 due each; Gina's £5 recorded paid by
+    the treasurer), and Kim terminated by the committee with an appeal waiting."""
+    treasurer = _person(scheme, "dave")
+    for handle in ("gina", "hugo", "ivy"):
+        charge_fees(scheme, get_member(scheme, handle), actor=_person(scheme, handle))
+    gina = get_member(scheme, "gina")
+    due = [f for f in fees_of(scheme, gina) if f.currency == "sterling"]
+    record_sterling_paid(scheme, due[0].id, actor=treasurer)
+    ended = terminate(
+        scheme,
+        "kim",
+        reason=(
+            "Took payment in WES for three garden jobs in October and did none of them, "
+            "after two reminders (breach of the membership agreement, 3(d))."
+        ),
+        actor=_person(scheme, "frank"),
+    )
+    appeal(
+        scheme,
+        ended,
+        text="I was in hospital in October and told Hugo; the jobs are booked for next week.",
+        actor=_person(scheme, "kim"),
     )

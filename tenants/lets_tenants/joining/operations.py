@@ -298,12 +298,17 @@ def fees_of(scheme: Scheme, membership: Membership | None = None) -> list[Fee]:
     return list(db.session.scalars(query.order_by(Fee.id.desc())))
 
 
-def record_sterling_paid(scheme: Scheme, fee_id: int, *, actor: Person | None) -> Fee:
-    """The treasurer records a sterling fee received: once, by one conditional UPDATE, so
-    a double click or two treasurers at once record it one time."""
+def get_fee(scheme: Scheme, fee_id: int) -> Fee:
     fee = db.session.scalar(select(Fee).where(Fee.scheme_id == scheme.id, Fee.id == fee_id))
     if fee is None:
         raise FeeNotFound(f"There is no fee {fee_id} in {scheme.slug}.")
+    return fee
+
+
+def record_sterling_paid(scheme: Scheme, fee_id: int, *, actor: Person | None) -> Fee:
+    """The treasurer records a sterling fee received: once, by one conditional UPDATE, so
+    a double click or two treasurers at once record it one time."""
+    fee = get_fee(scheme, fee_id)
     claimed = db.session.execute(
         update(Fee)
         .where(Fee.id == fee.id, Fee.currency == "sterling", Fee.state == "due")

@@ -24,6 +24,7 @@ from lets_tenants.joining import operations as joining
 from lets_tenants.joining import termination as terminations
 from lets_tenants.joining.forms import AppealDecisionForm, AppealForm, FeePaidForm, TerminationForm
 from lets_tenants.joining.models import Standing, Termination
+from lets_tenants.joining.operations import FeeNotDue
 from lets_tenants.membership.operations import MemberNotFound, membership_of
 from lets_tenants.pages.finding import find_member
 
@@ -53,7 +54,6 @@ MESSAGES = {
     "member_not_found": "No member of this scheme has that name or handle",
     "termination_not_allowed": "{detail}",
     "appeal_invalid": "{detail}",
-    "fee_not_due": "This fee is recorded as paid already",
 }
 FIELDS = {
     "member_not_found": "member",
@@ -230,7 +230,7 @@ def termination(scheme: str) -> Any:
             db.session.rollback()
             web.refuse(form, error, {"validation_failed": "appeal"}, MESSAGES)
         else:
-            flash("Your appeal is with the mediation group; you will hear its decision.")
+            flash("Your appeal is sent.", "success")
             return redirect(url_for(".termination", scheme=scheme))
     status = 422 if form.errors or form.form_errors else 200
     return render_template(
@@ -280,12 +280,21 @@ def fee_paid(scheme: str, fee_id: int) -> Any:
         return redirect(url_for(".fees", scheme=scheme))
     try:
         fee = joining.record_sterling_paid(found, fee_id, actor=person)
+    except FeeNotDue:
+        db.session.rollback()  # a double click, or another treasurer first: it is paid
+        fee = joining.get_fee(found, fee_id)
+        when = f", on {fee.paid_at:%-d %b %Y}" if fee.paid_at else ""
+        flash(
+            f"£{fee.amount / 100:.2f} from {fee.membership.display_name} was recorded as paid "
+            f"already{when}.",
+            "info",
+        )
     except LetsError as error:
         db.session.rollback()
         flash(plain(error, MESSAGES), "warning")
     else:
         flash(
-            f"Recorded: £{fee.amount / 100:.2f} received from {fee.membership.display_name}.",
+            f"Recorded: £{fee.amount / 100:.2f} from {fee.membership.display_name} is paid.",
             "success",
         )
     return redirect(url_for(".fees", scheme=scheme))

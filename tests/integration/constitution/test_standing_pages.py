@@ -258,9 +258,9 @@ def test_the_treasurer_records_a_sterling_fee_paid_once(governed, browser):
     assert page.status_code == 200 and "Record £6.50 from M1 as paid" in page.text
     assert "1 fee due, £6.50 in all" in page.text
     assert recorded.status_code == 302 and twice.status_code == 302
-    assert "Recorded: £6.50 received from M1" in shown.text
+    assert "Recorded: £6.50 from M1 is paid" in shown.text
     assert "No sterling fee is due" in shown.text and "Sterling recorded lately" in shown.text
-    assert "recorded as paid already" in after.text
+    assert "£6.50 from M1 was recorded as paid already, on" in after.text
     db.session.commit()
     assert db.session.scalar(select(Fee.state).where(Fee.id == fee.id)) == "paid"
 
