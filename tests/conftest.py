@@ -205,6 +205,9 @@ def lets(tmp_path) -> Iterator[Callable[..., Any]]:
                 jobs._app, jobs._broker = kept[0], kept[1]
                 for declared, broker in kept[2]:
                     declared.broker = broker
+                # actors first imported while the command ran were declared on its broker
+                for declared in jobs._actors[len(kept[2]) :]:
+                    jobs.bind(declared, kept[1])
                 dramatiq.set_broker(kept[1])
             for app in apps:
                 testing.dispose(app)

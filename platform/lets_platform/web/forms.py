@@ -4,6 +4,7 @@ they concern in plain words, and field types the pages share."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -11,22 +12,26 @@ from wtforms import StringField
 
 from lets_platform.errors import LetsError
 
-#: Plain words for named errors a form may meet; the operation's own detail otherwise.
-#: Areas add theirs with ``MESSAGES.update(...)``; ``{detail}`` is the operation's text.
-MESSAGES: dict[str, str] = {
-    "amount_invalid": "Enter an amount as a number, like 12.50",
-    "amount_must_be_positive": "Enter an amount more than zero",
-    "amount_too_large": "The amount is too large",
-    "accounts_must_be_different": "The payer and the payee must be different accounts",
-    "payee_not_found": "There is no member with this name or handle here",
-    "payer_not_found": "There is no member with this name or handle here",
-    "account_closed": "This account is closed",
-    "account_suspended": "This account is suspended",
-    "account_not_manageable": "This account cannot be paid by hand",
-    "scheme_not_trading": "The scheme is not trading at the moment",
-    "scheme_closed": "The scheme is closed",
-    "validation_failed": "{detail}",
-}
+#: Plain words for named errors any form may meet, that fit every area; the operation's
+#: own detail otherwise. An area passes its own words to ``refuse``/``plain`` and never
+#: writes here, so its pages read the same whatever areas were loaded before it
+#: (``{detail}`` is the operation's text).
+MESSAGES: Mapping[str, str] = MappingProxyType(
+    {
+        "amount_invalid": "Enter an amount as a number, like 12.50",
+        "amount_must_be_positive": "Enter an amount more than zero",
+        "amount_too_large": "The amount is too large",
+        "accounts_must_be_different": "The payer and the payee must be different accounts",
+        "payee_not_found": "There is no member with this name or handle here",
+        "payer_not_found": "There is no member with this name or handle here",
+        "account_closed": "This account is closed",
+        "account_suspended": "This account is suspended",
+        "account_not_manageable": "This account cannot be paid by hand",
+        "scheme_not_trading": "The scheme is not trading at the moment",
+        "scheme_closed": "The scheme is closed",
+        "validation_failed": "{detail}",
+    }
+)
 
 
 def form_errors(form: Any) -> list[tuple[str | None, str]]:

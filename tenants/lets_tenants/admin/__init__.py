@@ -8,9 +8,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from lets_platform import web
-    from lets_platform.web import forms as web_forms
-    from lets_tenants.admin import forms, views
+    from lets_tenants.admin import views
 
     web.add_pages(app, views.bp, *views.NAV)
-    for code, words in forms.MESSAGES.items():
-        web_forms.MESSAGES.setdefault(code, words)

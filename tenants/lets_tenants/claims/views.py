@@ -11,7 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from lets_platform import permissions, web
 from lets_platform.db import db
 from lets_platform.errors import LetsError
-from lets_platform.web.forms import MESSAGES, plain
+from lets_platform.web.forms import plain
 from lets_tenants.claims import disputes as dispute_ops
 from lets_tenants.claims import operations as ops
 from lets_tenants.claims.forms import ClaimForm, DisputeForm, HandlingForm
@@ -24,21 +24,20 @@ NAV = (
     web.Nav("Claims", "claims_pages.claims", order=65),
     web.Nav("Disputes", "claims_pages.disputes", order=66),
 )
-MESSAGES.update(
-    {
-        k: "{detail}"
-        for k in (
-            "claim_not_approved",
-            "meeting_pay_not_authorised",
-            "exceeds_budget",
-            "budget_period_over",
-            "claim_wrong_state",
-            "already_approved",
-            "not_a_member",
-            "dispute_closed",
-        )
-    }
-)
+#: This area's plain words for the refusals its pages meet (``web.refuse``).
+WORDS = {
+    k: "{detail}"
+    for k in (
+        "claim_not_approved",
+        "meeting_pay_not_authorised",
+        "exceeds_budget",
+        "budget_period_over",
+        "claim_wrong_state",
+        "already_approved",
+        "not_a_member",
+        "dispute_closed",
+    )
+}
 FIELDS = {
     "amount_invalid": "amount",
     "amount_must_be_positive": "amount",
@@ -65,7 +64,7 @@ def claims(scheme: str) -> Any:
             flash(f"Claim {claim.id}: {claim.state}.", "success")
         except LetsError as error:
             db.session.rollback()
-            flash(plain(error), "warning")
+            flash(plain(error, WORDS), "warning")
         return redirect(url_for(".claims", scheme=scheme))
     if request.method == "POST" and form.validate_on_submit():
         person, found = scheme_for(scheme, "claims.submit")
@@ -80,7 +79,7 @@ def claims(scheme: str) -> Any:
             )
         except LetsError as error:
             db.session.rollback()
-            web.refuse(form, error, FIELDS)
+            web.refuse(form, error, FIELDS, WORDS)
         else:
             flash("Your claim is with the committee.", "success")
             return redirect(url_for(".claims", scheme=scheme))
@@ -123,7 +122,7 @@ def disputes(scheme: str) -> Any:
                 )
             except LetsError as error:
                 db.session.rollback()
-                web.refuse(handling, error, {"validation_failed": "outcome"})
+                web.refuse(handling, error, {"validation_failed": "outcome"}, WORDS)
             else:
                 flash("Recorded.", "success")
                 return redirect(url_for(".disputes", scheme=scheme))
@@ -138,7 +137,7 @@ def disputes(scheme: str) -> Any:
             )
         except LetsError as error:
             db.session.rollback()
-            web.refuse(form, error, {})
+            web.refuse(form, error, {}, WORDS)
         else:
             flash("The mediation group has your dispute.", "success")
             return redirect(url_for(".disputes", scheme=scheme))

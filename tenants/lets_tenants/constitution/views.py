@@ -13,7 +13,7 @@ from lets_platform import clock, web
 from lets_platform.db import db
 from lets_platform.errors import LetsError
 from lets_platform.tenancy.operations import get_scheme
-from lets_platform.web.forms import MESSAGES, plain
+from lets_platform.web.forms import plain
 from lets_tenants.constitution import operations as ops
 from lets_tenants.constitution.forms import ApplicationForm, DecisionForm
 from lets_tenants.constitution.rendering import to_html
@@ -38,16 +38,15 @@ NAV = (
     ),
 )
 
-MESSAGES.update(
-    {
-        "handle_taken": "Another member uses this handle: choose another",
-        "handle_reserved": "This handle is reserved: choose another",
-        "handle_invalid": "Use lower-case letters, digits, '-', '.' or '_'",
-        "already_member": "You are a member of this scheme already",
-        "application_pending": "Your application is waiting for the membership secretary",
-        "endorsement_stale": "The constitution has just changed: read it again and endorse it",
-    }
-)
+#: This area's plain words for the refusals its pages meet (``web.refuse``).
+WORDS = {
+    "handle_taken": "Another member uses this handle: choose another",
+    "handle_reserved": "This handle is reserved: choose another",
+    "handle_invalid": "Use lower-case letters, digits, '-', '.' or '_'",
+    "already_member": "You are a member of this scheme already",
+    "application_pending": "Your application is waiting for the membership secretary",
+    "endorsement_stale": "The constitution has just changed: read it again and endorse it",
+}
 FIELDS = {
     "handle_taken": "handle",
     "handle_reserved": "handle",
@@ -112,7 +111,7 @@ def join(scheme: str) -> Any:
             )
         except LetsError as error:
             db.session.rollback()
-            web.refuse(form, error, FIELDS)
+            web.refuse(form, error, FIELDS, WORDS)
         else:
             flash("Thank you: the membership secretary will look at your application.")
             return redirect(url_for(".join", scheme=scheme))
@@ -169,7 +168,7 @@ def decide(scheme: str, application_id: int, decision: str) -> Any:
             flash(f"The application of {application.display_name} is rejected.")
     except LetsError as error:
         db.session.rollback()  # nothing of a refused decision stays
-        flash(plain(error), "warning")
+        flash(plain(error, WORDS), "warning")
         return redirect(url_for(".applications", scheme=scheme))
     return redirect(url_for(".applications", scheme=scheme))
 
@@ -234,7 +233,7 @@ def renew(scheme: str) -> Any:
         joining.charge_fees(found, membership, actor=person)
     except LetsError as error:
         db.session.rollback()
-        flash(plain(error), "warning")
+        flash(plain(error, WORDS), "warning")
     else:
         flash("Your membership is renewed.", "success")
     return redirect(url_for("member.dashboard", scheme=scheme))

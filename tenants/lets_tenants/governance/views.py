@@ -13,7 +13,7 @@ from wtforms import SelectField
 from lets_platform import clock, permissions, web
 from lets_platform.db import db
 from lets_platform.errors import LetsError
-from lets_platform.web.forms import MESSAGES, plain
+from lets_platform.web.forms import plain
 from lets_tenants.constitution.rules import MAJORITIES
 from lets_tenants.context import scheme_for
 from lets_tenants.governance import ballots as ballot_ops
@@ -40,20 +40,19 @@ NAV = (
     web.Nav("EGM requests", "governance_pages.requests", order=64),
 )
 
-MESSAGES.update(
-    {
-        "notice_too_short": "{detail}",
-        "reconvene_too_late": "{detail}",
-        "already_voted": "{detail}",
-        "no_vote": "{detail}",
-        "not_present": "{detail}",
-        "not_a_voting_member": "{detail}",
-        "already_signed": "{detail}",
-        "egm_request_closed": "{detail}",
-        "meeting_inquorate": "{detail}",
-        "meeting_wrong_state": "{detail}",
-    }
-)
+#: This area's plain words for the refusals its pages meet (``web.refuse``).
+WORDS = {
+    "notice_too_short": "{detail}",
+    "reconvene_too_late": "{detail}",
+    "already_voted": "{detail}",
+    "no_vote": "{detail}",
+    "not_present": "{detail}",
+    "not_a_voting_member": "{detail}",
+    "already_signed": "{detail}",
+    "egm_request_closed": "{detail}",
+    "meeting_inquorate": "{detail}",
+    "meeting_wrong_state": "{detail}",
+}
 FIELDS = {
     "notice_too_short": "starts_at",
     "reconvene_too_late": "starts_at",
@@ -89,7 +88,7 @@ def meetings(scheme: str) -> Any:
                 )
             except LetsError as error:
                 db.session.rollback()
-                web.refuse(form, error, FIELDS)
+                web.refuse(form, error, FIELDS, WORDS)
             else:
                 flash("The meeting is scheduled and members have notice of it.", "success")
                 return redirect(url_for(".meeting", scheme=scheme, meeting_id=meeting.id))
@@ -183,7 +182,7 @@ def _meeting_post(scheme: str, meeting: Any, forms: dict[str, Any], action: str)
             )
     except LetsError as error:
         db.session.rollback()
-        web.refuse(form, error, {})
+        web.refuse(form, error, {}, WORDS)
         return False
     return True
 
@@ -248,7 +247,7 @@ def ballot(scheme: str, ballot_id: int) -> Any:
             )
         except LetsError as error:
             db.session.rollback()
-            web.refuse(form, error, FIELDS)
+            web.refuse(form, error, FIELDS, WORDS)
         else:
             flash("Your vote is counted.", "success")
             return redirect(url_for(".ballot", scheme=scheme, ballot_id=ballot_id))
@@ -285,9 +284,9 @@ def requests(scheme: str) -> Any:
         except LetsError as error:
             db.session.rollback()
             if request_id:
-                flash(plain(error), "warning")
+                flash(plain(error, WORDS), "warning")
                 return redirect(url_for(".requests", scheme=scheme))
-            web.refuse(form, error, {})
+            web.refuse(form, error, {}, WORDS)
     rows = [(r, egm_ops.signatures(r)) for r in egm_ops.list_requests(found)]
     status = 422 if form.errors or form.form_errors else 200
     return render_template(

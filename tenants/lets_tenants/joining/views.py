@@ -50,7 +50,7 @@ NAV = (
 )
 
 #: The standing pages' own wording of the refusals they meet (``web.refuse``).
-MESSAGES = {
+WORDS = {
     "member_not_found": "No member of this scheme has that name or handle",
     "termination_not_allowed": "{detail}",
     "appeal_invalid": "{detail}",
@@ -127,7 +127,7 @@ def check_termination(scheme: str) -> Any:
                 form.member.errors = [f"Several members match: type one handle of {names}"]
             else:
                 missing = MemberNotFound(f"No member of this scheme is called {typed!r}.")
-                web.refuse(form, missing, FIELDS, MESSAGES)
+                web.refuse(form, missing, FIELDS, WORDS)
         else:
             membership = account.membership
             state = db.session.scalar(
@@ -164,7 +164,7 @@ def confirm_termination(scheme: str) -> Any:
             )
         except LetsError as error:
             db.session.rollback()
-            web.refuse(form, error, FIELDS, MESSAGES)
+            web.refuse(form, error, FIELDS, WORDS)
         else:
             name = done.membership.display_name
             flash(f"{name}'s membership is terminated; they are told and may appeal.", "success")
@@ -186,7 +186,7 @@ def decide_appeal(scheme: str, termination_id: int) -> Any:
             )
         except LetsError as error:
             db.session.rollback()
-            web.refuse(form, error, {"validation_failed": "outcome"}, MESSAGES)
+            web.refuse(form, error, {"validation_failed": "outcome"}, WORDS)
         else:
             verdict = "restored" if form.outcome.data == "overturned" else "still terminated"
             flash(
@@ -228,7 +228,7 @@ def termination(scheme: str) -> Any:
             terminations.appeal(found, latest, text=form.appeal.data, actor=person)
         except LetsError as error:
             db.session.rollback()
-            web.refuse(form, error, {"validation_failed": "appeal"}, MESSAGES)
+            web.refuse(form, error, {"validation_failed": "appeal"}, WORDS)
         else:
             flash("Your appeal is sent.", "success")
             return redirect(url_for(".termination", scheme=scheme))
@@ -291,7 +291,7 @@ def fee_paid(scheme: str, fee_id: int) -> Any:
         )
     except LetsError as error:
         db.session.rollback()
-        flash(plain(error, MESSAGES), "warning")
+        flash(plain(error, WORDS), "warning")
     else:
         flash(
             f"Recorded: £{fee.amount / 100:.2f} from {fee.membership.display_name} is paid.",
