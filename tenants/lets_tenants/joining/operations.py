@@ -324,7 +324,7 @@ def record_sterling_paid(scheme: Scheme, fee_id: int, *, actor: Person | None) -
         actor_id=actor.id if actor else None,
         scheme_id=scheme.id,
         fee=fee.id,
-        amount=f"{fee.amount // 100}.{fee.amount % 100:02d}",
+        amount=format_amount(fee.amount, 2),
     )
     return fee
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from lets_platform import permissions, web
 from lets_platform.db import db
 from lets_platform.errors import LetsError
+from lets_platform.money import format_amount
 from lets_platform.tenancy.models import Scheme
 from lets_platform.tenancy.operations import get_scheme
 from lets_platform.web.forms import plain
@@ -284,17 +285,18 @@ def fee_paid(scheme: str, fee_id: int) -> Any:
         db.session.rollback()  # a double click, or another treasurer first: it is paid
         fee = joining.get_fee(found, fee_id)
         when = f", on {fee.paid_at:%-d %b %Y}" if fee.paid_at else ""
+        paid = f"£{format_amount(fee.amount, 2)} from {fee.membership.display_name}"
         flash(
-            f"£{fee.amount / 100:.2f} from {fee.membership.display_name} was recorded as paid "
-            f"already{when}.",
+            f"{paid} was recorded as paid already{when}.",
             "info",
         )
     except LetsError as error:
         db.session.rollback()
         flash(plain(error, WORDS), "warning")
     else:
+        paid = f"£{format_amount(fee.amount, 2)} from {fee.membership.display_name}"
         flash(
-            f"Recorded: £{fee.amount / 100:.2f} from {fee.membership.display_name} is paid.",
+            f"Recorded: {paid} is paid.",
             "success",
         )
     return redirect(url_for(".fees", scheme=scheme))
